@@ -1,0 +1,175 @@
+package policy
+
+import (
+	"strconv"
+	"time"
+)
+
+// Explain says in plain language why a decision came out as it did, one
+// sentence a reason, each naming the rule the program cites for it. It is
+// separate from Decide so that a caller that needs only the answer does not
+// pay for the prose.
+func (p *Program) Explain(d *Decision) []string {
+	var out []string
+	for _, r := range d.Reasons {
+		out = append(out, p.explainReason(d, r))
+	}
+	switch d.Action {
+	case Book, Reschedule, Cancel:
+		if d.Allowed {
+			out = append(out, p.explainAllowed(d))
+		} else if d.HasEarliest {
+			if d.Earliest == NoDate {
+				out = append(out, "No date satisfies every rule for "+d.Subject+": it is not offered again once they allow it.")
+			} else {
+				out = append(out, "The earliest date that satisfies every rule for "+d.Subject+" is "+d.Earliest.String()+".")
+			}
+		}
+	case Status:
+		if len(d.Reasons) == 0 {
+			out = append(out, p.explainTerm(d.Subject, d.Term, d.State, d.At, d.Zone))
+		}
+	case RecertifyOptions:
+		if len(d.Reasons) == 0 {
+			out = append(out, p.explainTerm(d.Subject, d.Term, d.State, d.At, d.Zone))
+			if len(d.Options) == 0 {
+				out = append(out, "No exam on its renewal paths can be sat before the versions offered are retired.")
+			}
+			for _, o := range d.Options {
+				s := "Passing " + o.Exam + " would renew it; the earliest date it can be sat is " + o.Earliest.String()
+				if o.InTime {
+					s += ", on or before the expiry" + p.cite("renewal") + "."
+				} else {
+					s += ", after the expiry, too late to renew" + p.cite("expired_not_renewable") + "."
+				}
+				out = append(out, s)
+			}
+		}
+	case Score:
+		if len(d.Reasons) == 0 {
+			e, _ := p.Exam(d.Subject)
+			verb := "passes"
+			if !d.Passed {
+				verb = "does not pass"
+			}
+			out = append(out, "A scaled score of "+strconv.Itoa(d.Score)+" "+verb+" "+e.Code+": its passing score is "+
+				strconv.Itoa(e.PassingScore)+" on a scale of "+strconv.Itoa(e.ScoreMin)+"-"+strconv.Itoa(e.ScoreMax)+p.cite("scoring")+".")
+		}
+	}
+	return out
+}
+
+func (p *Program) cite(kind string) string {
+	if r := p.Rule(kind); r != "" {
+		return " (" + r + ")"
+	}
+	return ""
+}
+
+func (p *Program) explainReason(d *Decision, r Reason) string {
+	c := p.cite(string(r.Code))
+	switch r.Code {
+	case UnknownExam:
+		return "The program " + p.ID + " has no exam " + strconv.Quote(r.Exam) + "."
+	case UnknownCertification:
+		return "The program " + p.ID + " has no certification " + strconv.Quote(d.Subject) + "."
+	case UnknownAppointment:
+		return "The candidate has no appointment " + strconv.Quote(d.Subject) + "."
+	case AppointmentClosed:
+		return "Appointment " + d.Subject + " for " + r.Exam + " is closed: it was cancelled, sat or missed" + c + "."
+	case SlotNotFuture:
+		return "The slot " + instant(r.FromAt, d.Zone) + " is not after the moment of asking, " + instant(d.At, d.Zone) + c + "."
+	case ExamUnavailable:
+		return r.Exam + " is offered " + offered(r.From, r.Until) + ", and the slot is outside that" + c + "."
+	case RetakeWait:
+		s := r.Exam + " can be sat again from " + r.Until.String() + ": " + r.Span.Words() + " after the failed sitting of " + r.From.String()
+		if r.Count > 1 {
+			s += " (failure " + strconv.Itoa(r.Count) + " in a row)"
+		}
+		if r.Span.Exact() {
+			s = r.Exam + " can be sat again from " + instant(r.UntilAt, d.Zone) + ": " + r.Span.Words() + " after the failed sitting at " + instant(r.FromAt, d.Zone)
+		}
+		return s + c + "."
+	case PassedLockout:
+		if r.Until == NoDate {
+			return r.Exam + " was passed on " + r.From.String() + " and cannot be sat again while its certification stays valid" + c + "."
+		}
+		s := r.Exam + " was passed on " + r.From.String() + " and cannot be sat again before " + r.Until.String()
+		if !r.Span.IsZero() {
+			s += " (" + r.Span.Words() + "; a new version of the line is a different exam)"
+		}
+		return s + c + "."
+	case AttemptLimit:
+		return r.Exam + " has been sat " + strconv.Itoa(r.Count) + " times; at most " + strconv.Itoa(r.Limit) + " sittings fall within " +
+			r.Span.Words() + ", so the next can be on " + r.Until.String() + " at the earliest" + c + "."
+	case NoShowWait:
+		return "The appointment for " + r.Exam + " at " + instant(r.FromAt, d.Zone) + " was missed; " + r.Exam + " can be booked again from " +
+			instant(r.UntilAt, d.Zone) + ", " + r.Span.Words() + " after the missed slot" + c + "."
+	case AlreadyBooked:
+		return "The candidate already holds an open appointment for " + r.Exam + " at " + instant(r.FromAt, d.Zone) + c + "."
+	case ChangeWindowClosed:
+		return "The slot at " + instant(r.FromAt, d.Zone) + " could be changed only until " + instant(r.UntilAt, d.Zone) + ", " +
+			r.Span.Words() + " before it" + c + "."
+	case RescheduleLimit:
+		return "Appointment " + d.Subject + " has been rescheduled " + strconv.Itoa(r.Count) + " times, the most allowed is " + strconv.Itoa(r.Limit) + c + "."
+	case NotActive:
+		if r.From == NoDate {
+			return d.Subject + " has never been earned, so there is nothing to renew" + c + "."
+		}
+		return d.Subject + " expired on " + r.From.String() + "; an expired certification cannot be renewed, only earned anew by its own exam" + c + "."
+	case InvalidScore:
+		return "A scaled score of " + strconv.Itoa(r.Count) + " is not on " + r.Exam + "'s scale" + c + "."
+	}
+	return string(r.Code) + c + "."
+}
+
+func (p *Program) explainAllowed(d *Decision) string {
+	switch d.Action {
+	case Cancel:
+		return "Appointment " + d.Subject + " can be cancelled free of charge: it is more than " +
+			p.Appointments.ChangeWindow.Words() + " before its slot" + p.cite("change_window_closed") + "."
+	case Reschedule:
+		return "Appointment " + d.Subject + " can be moved: the new slot satisfies every booking rule and the change is in time" + p.cite("change_window_closed") + "."
+	}
+	return d.Subject + " can be booked for that slot: it is offered then, and no retake, lockout, open-appointment or no-show rule stands in the way."
+}
+
+func (p *Program) explainTerm(id string, t Term, state CertState, at time.Time, zone *time.Location) string {
+	if !t.Earned {
+		return id + " has not been earned: no passing sitting of its exam is on record."
+	}
+	how := "earned by passing " + t.BasisExam + " on " + t.BasisDate.String() + p.cite("validity")
+	if t.Renewed {
+		how = "renewed by passing " + t.BasisExam + " on " + t.BasisDate.String() + p.cite("renewal")
+	}
+	if t.Expires == NoDate {
+		return id + " is active and does not expire: " + how + "."
+	}
+	switch state {
+	case StateActive:
+		return id + " is active through " + t.Expires.String() + ": " + how + "."
+	case StateGrace:
+		return id + " expired on " + t.Expires.String() + " but can still be renewed until " + t.Grace.AddTo(t.Expires).String() + ": " + how + "."
+	}
+	return id + " expired after " + t.Expires.String() + p.cite("validity") + ": it was " + how + "."
+}
+
+func offered(first, last Date) string {
+	switch {
+	case first == OpenStart && last == NoDate:
+		return "on every date"
+	case first == OpenStart:
+		return "until " + last.String()
+	case last == NoDate:
+		return "from " + first.String()
+	}
+	return "from " + first.String() + " to " + last.String()
+}
+
+// instant writes a moment in the candidate's zone, as they would read it.
+func instant(t time.Time, zone *time.Location) string {
+	if zone == nil {
+		zone = time.UTC
+	}
+	return t.In(zone).Format("2006-01-02 15:04 MST")
+}

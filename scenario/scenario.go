@@ -1,0 +1,316 @@
+// Package scenario reads and writes the decision scenarios of decide.md:
+// one JSON object a line, a candidate's history, a moment and a question.
+// It turns them into policy values and policy decisions back into JSON; it
+// decides nothing itself.
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/recert/recert/policy"
+)
+
+// Scenario is one parsed line, ready for the engine.
+type Scenario struct {
+	ID     json.RawMessage // echoed as given; null when the line had none
+	At     time.Time
+	Zone   *time.Location
+	Events []policy.Event
+	Ask    policy.Ask
+	Expect json.RawMessage // only recert test reads it
+}
+
+// Error is a line that is not a valid scenario; decide answers it with
+// code invalid_scenario and goes on to the next line.
+type Error struct {
+	Line int // from 1; 0 when unknown
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return "line " + strconv.Itoa(e.Line) + ": " + e.Msg
+	}
+	return e.Msg
+}
+
+type wireEvent struct {
+	Type        string   `json:"type"`
+	Appointment string   `json:"appointment"`
+	Exam        string   `json:"exam"`
+	Slot        string   `json:"slot"`
+	At          string   `json:"at"`
+	On          string   `json:"on"`
+	ScaledScore *wireNum `json:"scaled_score"`
+	Voucher     bool     `json:"voucher"`
+}
+
+type wireAsk struct {
+	Action        string   `json:"action"`
+	Exam          string   `json:"exam"`
+	Certification string   `json:"certification"`
+	Appointment   string   `json:"appointment"`
+	Slot          string   `json:"slot"`
+	ScaledScore   *wireNum `json:"scaled_score"`
+}
+
+type wireScenario struct {
+	ID       json.RawMessage `json:"id"`
+	At       *string         `json:"at"`
+	TimeZone *string         `json:"time_zone"`
+	History  []wireEvent     `json:"history"`
+	Ask      *wireAsk        `json:"ask"`
+	Expect   json.RawMessage `json:"expect"`
+}
+
+// wireNum keeps a number's text so that 700.5 or 7e2 can be refused as
+// not a whole number rather than silently rounded.
+type wireNum struct{ text string }
+
+func (n *wireNum) UnmarshalJSON(b []byte) error {
+	if len(b) == 0 || b[0] == '"' || b[0] == 'n' || b[0] == 't' || b[0] == 'f' || b[0] == '{' || b[0] == '[' {
+		return fmt.Errorf("scaled_score must be a number, not %s", b)
+	}
+	n.text = string(b)
+	return nil
+}
+
+func (n *wireNum) score(where string) (int, error) {
+	v, err := strconv.Atoi(n.text)
+	if err != nil || v < 100 || v > 1000 {
+		return 0, fmt.Errorf("%s: scaled_score %s is not a whole number from 100 to 1000", where, n.text)
+	}
+	return v, nil
+}
+
+// Parse reads one scenario line. The returned Scenario carries the id even
+// when err is not nil, so the answer can name the line it belongs to.
+func Parse(line []byte) (Scenario, error) {
+	var s Scenario
+	var w wireScenario
+	if err := json.Unmarshal(line, &w); err != nil {
+		s.ID = idOf(line)
+		return s, fmt.Errorf("%s", jsonErr(err))
+	}
+	s.ID, s.Expect = w.ID, w.Expect
+	if len(s.ID) == 0 {
+		s.ID = json.RawMessage("null")
+	}
+	if w.At == nil {
+		return s, fmt.Errorf("at is missing")
+	}
+	var err error
+	if s.At, err = parseInstant("at", *w.At); err != nil {
+		return s, err
+	}
+	zone := "UTC"
+	if w.TimeZone != nil {
+		zone = *w.TimeZone
+	}
+	if s.Zone, err = Zone(zone); err != nil {
+		return s, err
+	}
+	if s.Events, err = events(w.History, s.Events); err != nil {
+		return s, err
+	}
+	if w.Ask == nil {
+		return s, fmt.Errorf("ask is missing")
+	}
+	s.Ask, err = ask(w.Ask)
+	return s, err
+}
+
+func events(in []wireEvent, out []policy.Event) ([]policy.Event, error) {
+	out = out[:0]
+	for i := range in {
+		w := &in[i]
+		where := "history[" + strconv.Itoa(i) + "]"
+		kind, ok := policy.ParseEventKind(w.Type)
+		if !ok {
+			return nil, fmt.Errorf("%s: unknown event type %q", where, w.Type)
+		}
+		where += " (" + w.Type + ")"
+		ev := policy.Event{Kind: kind, Appointment: w.Appointment, Exam: w.Exam, Voucher: w.Voucher}
+		var err error
+		need := func(name, v string) bool {
+			if v == "" && err == nil {
+				err = fmt.Errorf("%s: %s is missing", where, name)
+			}
+			return v != ""
+		}
+		instant := func(name, v string) time.Time {
+			if !need(name, v) || err != nil {
+				return time.Time{}
+			}
+			t, e := parseInstant(where+"."+name, v)
+			if e != nil {
+				err = e
+			}
+			return t
+		}
+		switch kind {
+		case policy.Booked:
+			need("appointment", w.Appointment)
+			need("exam", w.Exam)
+			ev.Slot = instant("slot", w.Slot)
+			ev.At = instant("at", w.At)
+		case policy.Rescheduled:
+			need("appointment", w.Appointment)
+			ev.Slot = instant("slot", w.Slot)
+			ev.At = instant("at", w.At)
+		case policy.Cancelled:
+			need("appointment", w.Appointment)
+			ev.At = instant("at", w.At)
+		case policy.NoShow:
+			need("appointment", w.Appointment)
+		case policy.Sat:
+			need("appointment", w.Appointment)
+		case policy.Result:
+			need("exam", w.Exam)
+			ev.Slot = instant("on", w.On)
+		}
+		if err == nil && (kind == policy.Sat || kind == policy.Result) {
+			if w.ScaledScore == nil {
+				err = fmt.Errorf("%s: scaled_score is missing", where)
+			} else {
+				ev.Score, err = w.ScaledScore.score(where)
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+func ask(w *wireAsk) (policy.Ask, error) {
+	a := policy.Ask{Exam: w.Exam, Certification: w.Certification, Appointment: w.Appointment}
+	act, ok := policy.ParseAction(w.Action)
+	if !ok {
+		return a, fmt.Errorf("ask.action: unknown action %q", w.Action)
+	}
+	a.Action = act
+	missing := func(name string) error { return fmt.Errorf("ask (%s): %s is missing", w.Action, name) }
+	var err error
+	switch act {
+	case policy.Book, policy.Score:
+		if w.Exam == "" {
+			return a, missing("exam")
+		}
+	case policy.Cancel, policy.Reschedule:
+		if w.Appointment == "" {
+			return a, missing("appointment")
+		}
+	case policy.Status, policy.RecertifyOptions:
+		if w.Certification == "" {
+			return a, missing("certification")
+		}
+	}
+	if act == policy.Book || act == policy.Reschedule {
+		if w.Slot == "" {
+			return a, missing("slot")
+		}
+		if a.Slot, err = parseInstant("ask.slot", w.Slot); err != nil {
+			return a, err
+		}
+	}
+	if act == policy.Score {
+		if w.ScaledScore == nil {
+			return a, missing("scaled_score")
+		}
+		if a.Score, err = w.ScaledScore.score("ask"); err != nil {
+			return a, err
+		}
+	}
+	return a, nil
+}
+
+func parseInstant(where, v string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return t, fmt.Errorf("%s: %q is not an RFC 3339 instant (T1)", where, v)
+	}
+	return t, nil
+}
+
+var zones sync.Map // name -> *time.Location; loading a zone reads a file, so it is done once
+
+// Zone returns the IANA time zone of that name (T1). "Local" is refused:
+// a decision must never depend on the host's zone.
+func Zone(name string) (*time.Location, error) {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	if name == "" || name == "Local" {
+		return nil, fmt.Errorf("time_zone: %q is not an IANA time zone name", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("time_zone: %q is not an IANA time zone name", name)
+	}
+	zones.Store(name, loc)
+	return loc, nil
+}
+
+// idOf digs the id out of a line that did not parse as a whole, so that
+// its error answer still names it; it gives null when it cannot.
+func idOf(line []byte) json.RawMessage {
+	var probe struct {
+		ID json.RawMessage `json:"id"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if dec.Decode(&probe) == nil && len(probe.ID) > 0 {
+		return probe.ID
+	}
+	return json.RawMessage("null")
+}
+
+func jsonErr(err error) string {
+	if se, ok := err.(*json.SyntaxError); ok {
+		return fmt.Sprintf("not valid JSON: %v (byte %d)", se, se.Offset)
+	}
+	if te, ok := err.(*json.UnmarshalTypeError); ok {
+		if te.Field == "" {
+			return "a scenario is a JSON object, not " + te.Value
+		}
+		return fmt.Sprintf("%s must be %s, not %s", te.Field, te.Type, te.Value)
+	}
+	return err.Error()
+}
+
+// Candidate is a history file as recert status and recert plan read it: a
+// candidate's zone and events, in the scenario format without an ask.
+type Candidate struct {
+	Zone   *time.Location
+	Events []policy.Event
+}
+
+// ParseCandidate reads a history file: {"time_zone": ..., "history": [...]}.
+func ParseCandidate(data []byte) (Candidate, error) {
+	var c Candidate
+	var w struct {
+		TimeZone *string     `json:"time_zone"`
+		History  []wireEvent `json:"history"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return c, fmt.Errorf("%s", jsonErr(err))
+	}
+	zone := "UTC"
+	if w.TimeZone != nil {
+		zone = *w.TimeZone
+	}
+	var err error
+	if c.Zone, err = Zone(zone); err != nil {
+		return c, err
+	}
+	c.Events, err = events(w.History, nil)
+	return c, err
+}
