@@ -59,6 +59,9 @@ type ExamReport struct {
 	NextDate Date
 	RetryAt  time.Time
 	Reasons  []Reason // the rules that push NextDate past today
+	// OpenAppointment is the open appointment for this exam, which blocks
+	// booking another (R5).
+	OpenAppointment string
 }
 
 // AppointmentReport is an open appointment (R6) and until when it can change.
@@ -142,6 +145,11 @@ func (c *ctx) examReport(x int32) ExamReport {
 	c.slotRules(&probe, x, c.at.Add(1000*24*time.Hour), -2)
 	if probe.Has(NoShowWait) {
 		er.RetryAt = probe.RetryAt
+	}
+	for _, a := range c.h.appts {
+		if a.exam == x && a.state == apptOpen {
+			er.OpenAppointment = a.id
+		}
 	}
 	return er
 }

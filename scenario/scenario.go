@@ -7,10 +7,14 @@ package scenario
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/recert/recert/policy"
 )
@@ -83,7 +87,10 @@ func (n *wireNum) UnmarshalJSON(b []byte) error {
 func (n *wireNum) score(where string) (int, error) {
 	v, err := strconv.Atoi(n.text)
 	if err != nil || v < 100 || v > 1000 {
-		return 0, fmt.Errorf("%s: scaled_score %s is not a whole number from 100 to 1000", where, n.text)
+		if where != "" {
+			where += ": "
+		}
+		return 0, fmt.Errorf("%sscaled_score %s is not a whole number from 100 to 1000", where, n.text)
 	}
 	return v, nil
 }
@@ -93,7 +100,11 @@ func (n *wireNum) score(where string) (int, error) {
 func Parse(line []byte) (Scenario, error) {
 	var s Scenario
 	var w wireScenario
-	if err := json.Unmarshal(line, &w); err != nil {
+	if len(bytes.TrimSpace(line)) == 0 {
+		s.ID = json.RawMessage("null")
+		return s, errors.New("the line is empty; a scenario is a JSON object")
+	}
+	if err := jsonv2.Unmarshal(line, &w); err != nil {
 		s.ID = idOf(line)
 		return s, fmt.Errorf("%s", jsonErr(err))
 	}
@@ -129,64 +140,69 @@ func events(in []wireEvent, out []policy.Event) ([]policy.Event, error) {
 	out = out[:0]
 	for i := range in {
 		w := &in[i]
-		where := "history[" + strconv.Itoa(i) + "]"
 		kind, ok := policy.ParseEventKind(w.Type)
 		if !ok {
-			return nil, fmt.Errorf("%s: unknown event type %q", where, w.Type)
+			return nil, fmt.Errorf("history[%d]: unknown event type %q", i, w.Type)
 		}
-		where += " (" + w.Type + ")"
 		ev := policy.Event{Kind: kind, Appointment: w.Appointment, Exam: w.Exam, Voucher: w.Voucher}
-		var err error
-		need := func(name, v string) bool {
-			if v == "" && err == nil {
-				err = fmt.Errorf("%s: %s is missing", where, name)
+		// The place is spelled out only when something is wrong: building it
+		// for every event would cost more than deciding.
+		var missing string
+		instant := func(name, v string, t *time.Time) bool {
+			if v == "" {
+				missing = name
+				return false
 			}
-			return v != ""
-		}
-		instant := func(name, v string) time.Time {
-			if !need(name, v) || err != nil {
-				return time.Time{}
+			var err error
+			*t, err = time.Parse(time.RFC3339, v)
+			if err != nil {
+				missing = "!" + name
+				return false
 			}
-			t, e := parseInstant(where+"."+name, v)
-			if e != nil {
-				err = e
-			}
-			return t
+			return true
 		}
 		switch kind {
 		case policy.Booked:
-			need("appointment", w.Appointment)
-			need("exam", w.Exam)
-			ev.Slot = instant("slot", w.Slot)
-			ev.At = instant("at", w.At)
+			_ = need(&missing, "appointment", w.Appointment) && need(&missing, "exam", w.Exam) &&
+				instant("slot", w.Slot, &ev.Slot) && instant("at", w.At, &ev.At)
 		case policy.Rescheduled:
-			need("appointment", w.Appointment)
-			ev.Slot = instant("slot", w.Slot)
-			ev.At = instant("at", w.At)
+			_ = need(&missing, "appointment", w.Appointment) && instant("slot", w.Slot, &ev.Slot) && instant("at", w.At, &ev.At)
 		case policy.Cancelled:
-			need("appointment", w.Appointment)
-			ev.At = instant("at", w.At)
-		case policy.NoShow:
-			need("appointment", w.Appointment)
-		case policy.Sat:
-			need("appointment", w.Appointment)
+			_ = need(&missing, "appointment", w.Appointment) && instant("at", w.At, &ev.At)
+		case policy.NoShow, policy.Sat:
+			need(&missing, "appointment", w.Appointment)
 		case policy.Result:
-			need("exam", w.Exam)
-			ev.Slot = instant("on", w.On)
+			_ = need(&missing, "exam", w.Exam) && instant("on", w.On, &ev.Slot)
 		}
-		if err == nil && (kind == policy.Sat || kind == policy.Result) {
-			if w.ScaledScore == nil {
-				err = fmt.Errorf("%s: scaled_score is missing", where)
-			} else {
-				ev.Score, err = w.ScaledScore.score(where)
+		where := func() string { return fmt.Sprintf("history[%d] (%s)", i, w.Type) }
+		if missing != "" {
+			if missing[0] == '!' {
+				name := missing[1:]
+				v := map[string]string{"slot": w.Slot, "at": w.At, "on": w.On}[name]
+				return nil, fmt.Errorf("%s.%s: %q is not an RFC 3339 instant (T1)", where(), name, v)
 			}
+			return nil, fmt.Errorf("%s: %s is missing", where(), missing)
 		}
-		if err != nil {
-			return nil, err
+		if kind == policy.Sat || kind == policy.Result {
+			if w.ScaledScore == nil {
+				return nil, fmt.Errorf("%s: scaled_score is missing", where())
+			}
+			var err error
+			if ev.Score, err = w.ScaledScore.score(""); err != nil {
+				return nil, fmt.Errorf("%s: %w", where(), err)
+			}
 		}
 		out = append(out, ev)
 	}
 	return out, nil
+}
+
+func need(missing *string, name, v string) bool {
+	if v == "" {
+		*missing = name
+		return false
+	}
+	return true
 }
 
 func ask(w *wireAsk) (policy.Ask, error) {
@@ -272,6 +288,25 @@ func idOf(line []byte) json.RawMessage {
 }
 
 func jsonErr(err error) string {
+	var syn *jsontext.SyntacticError
+	if errors.As(err, &syn) {
+		return fmt.Sprintf("not valid JSON at byte %d: %v", syn.ByteOffset, syn.Err)
+	}
+	var sem *jsonv2.SemanticError
+	if errors.As(err, &sem) {
+		where := string(sem.JSONPointer)
+		if where == "" {
+			return "a scenario is a JSON object, not " + kindName(sem.JSONKind)
+		}
+		if sem.Err != nil {
+			return fmt.Sprintf("%s: %v", where, sem.Err)
+		}
+		want := "a different type"
+		if sem.GoType != nil {
+			want = goKindName(sem.GoType.Kind().String())
+		}
+		return fmt.Sprintf("%s must be %s, not %s", where, want, kindName(sem.JSONKind))
+	}
 	if se, ok := err.(*json.SyntaxError); ok {
 		return fmt.Sprintf("not valid JSON: %v (byte %d)", se, se.Offset)
 	}
@@ -313,4 +348,36 @@ func ParseCandidate(data []byte) (Candidate, error) {
 	}
 	c.Events, err = events(w.History, nil)
 	return c, err
+}
+
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	}
+	return "that"
+}
+
+func goKindName(k string) string {
+	switch k {
+	case "slice", "array":
+		return "an array"
+	case "struct", "map", "ptr":
+		return "an object"
+	case "string":
+		return "a string"
+	case "bool":
+		return "a boolean"
+	}
+	return "a " + k
 }

@@ -123,6 +123,13 @@ func printStatus(out io.Writer, p *policy.Program, h *policy.History, r policy.R
 				why += s + " "
 			}
 		}
+		if e.OpenAppointment != "" {
+			why += "open appointment " + e.OpenAppointment
+			if r := p.Rule("already_booked"); r != "" {
+				why += " (" + r + ")"
+			}
+			why += ". "
+		}
 		if !e.RetryAt.IsZero() {
 			why += "booking blocked by a no-show until " + e.RetryAt.In(h.Zone()).Format("2006-01-02 15:04 MST")
 		}
@@ -170,6 +177,9 @@ func statusJSON(p *policy.Program, h *policy.History, r policy.Report) statusOut
 			codes = append(codes, string(r.Code))
 		}
 		m["reasons"] = codes
+		if e.OpenAppointment != "" {
+			m["open_appointment"] = e.OpenAppointment
+		}
 		if !e.RetryAt.IsZero() {
 			m["retry_at"] = e.RetryAt.UTC().Format(time.RFC3339)
 		}

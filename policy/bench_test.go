@@ -1,0 +1,90 @@
+package policy_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/recert/recert/definition"
+	"github.com/recert/recert/policy"
+)
+
+// history50 is a busy candidate: fifty events over six years across the
+// catalog, with bookings, reschedules, cancellations, no-shows, sittings
+// and imported results, in a zone with DST.
+func history50(tb testing.TB) (*policy.Program, []policy.Event, *time.Location) {
+	tb.Helper()
+	p := definition.AWS()
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	exams := []string{"CLF-C02", "AIF-C01", "SAA-C03", "DVA-C02", "DEA-C01", "MLA-C01", "SAP-C02", "DOP-C02", "ANS-C01", "SCS-C03"}
+	start := time.Date(2026, 1, 5, 14, 0, 0, 0, time.UTC)
+	var evs []policy.Event
+	for i := 0; len(evs) < 50; i++ {
+		exam := exams[i%len(exams)]
+		slot := start.AddDate(0, 0, 21*i)
+		id := fmt.Sprintf("a%d", i)
+		evs = append(evs, policy.Event{Kind: policy.Booked, Appointment: id, Exam: exam, Slot: slot, At: slot.AddDate(0, 0, -20)})
+		switch i % 5 {
+		case 0:
+			evs = append(evs, policy.Event{Kind: policy.Rescheduled, Appointment: id, Slot: slot.Add(48 * time.Hour), At: slot.AddDate(0, 0, -10)})
+			evs = append(evs, policy.Event{Kind: policy.Sat, Appointment: id, Score: 640})
+		case 1, 3:
+			evs = append(evs, policy.Event{Kind: policy.Sat, Appointment: id, Score: 810})
+		case 2:
+			evs = append(evs, policy.Event{Kind: policy.Cancelled, Appointment: id, At: slot.AddDate(0, 0, -5)})
+			evs = append(evs, policy.Event{Kind: policy.Result, Exam: exam, Slot: slot.AddDate(0, 0, 3), Score: 705})
+		case 4:
+			evs = append(evs, policy.Event{Kind: policy.NoShow, Appointment: id})
+		}
+	}
+	return p, evs[:50], loc
+}
+
+var sink policy.Decision
+
+// BenchmarkDecide is one decision over a prepared 50-event history: the
+// cost the server pays per request once the history is loaded.
+func BenchmarkDecide(b *testing.B) {
+	p, evs, loc := history50(b)
+	h, err := p.NewHistory(loc, evs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2029, 6, 1, 12, 0, 0, 0, time.UTC)
+	asks := []struct {
+		name string
+		ask  policy.Ask
+	}{
+		{"book", policy.Ask{Action: policy.Book, Exam: "AIF-C01", Slot: at.AddDate(0, 0, 20)}},
+		{"reschedule", policy.Ask{Action: policy.Reschedule, Appointment: "a3", Slot: at.AddDate(0, 0, 20)}},
+		{"status", policy.Ask{Action: policy.Status, Certification: "cloud-practitioner"}},
+		{"recertify_options", policy.Ask{Action: policy.RecertifyOptions, Certification: "cloud-practitioner"}},
+	}
+	for _, a := range asks {
+		b.Run(a.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sink = p.Decide(h, at, a.ask)
+			}
+		})
+	}
+}
+
+// BenchmarkLoadAndDecide adds resolving the 50 events (appointments,
+// sittings, local dates) to the decision: the cost when nothing is cached.
+func BenchmarkLoadAndDecide(b *testing.B) {
+	p, evs, loc := history50(b)
+	at := time.Date(2029, 6, 1, 12, 0, 0, 0, time.UTC)
+	ask := policy.Ask{Action: policy.Book, Exam: "AIF-C01", Slot: at.AddDate(0, 0, 20)}
+	var h policy.History
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := p.Load(&h, loc, evs); err != nil {
+			b.Fatal(err)
+		}
+		sink = p.Decide(&h, at, ask)
+	}
+}
