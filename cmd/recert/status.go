@@ -221,4 +221,3 @@ func ifText(ok bool, s string) string {
 	}
 	return ""
 }
-
