@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -38,7 +37,7 @@ func newDecide() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var in io.Reader = os.Stdin
+			in := cmd.InOrStdin()
 			if len(args) == 1 && args[0] != "-" {
 				f, err := os.Open(args[0])
 				if err != nil {
@@ -47,7 +46,7 @@ func newDecide() *cobra.Command {
 				defer f.Close()
 				in = f
 			}
-			out := bufio.NewWriterSize(os.Stdout, 1<<20)
+			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<20)
 			if err := scenario.Decide(p, in, out, scenario.Options{Explain: explain, Workers: workers}); err != nil {
 				out.Flush()
 				return err

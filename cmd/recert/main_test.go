@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// run executes the command in-process with args and returns what it wrote.
+func run(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	root := newRoot()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetIn(strings.NewReader(stdin))
+	root.SetArgs(args)
+	err := root.Execute()
+	return out.String(), err
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/recert -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the output:\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// TestDecideExplain covers every reason code's explanation and every kind
+// of invalid line, in one golden file a reader can review.
+func TestDecideExplain(t *testing.T) {
+	out, err := run(t, "", "decide", "--explain", "testdata/explain.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := os.ReadFile("testdata/explain.jsonl")
+	if got, want := strings.Count(out, "\n"), strings.Count(string(in), "\n"); got != want {
+		t.Errorf("%d answers for %d lines", got, want)
+	}
+	golden(t, "explain.golden", out)
+}
+
+func TestDecideReadsStdin(t *testing.T) {
+	line := `{"id":7,"at":"2026-04-05T00:00:00Z","history":[],"ask":{"action":"score","exam":"AIF-C01","scaled_score":699}}`
+	out, err := run(t, line+"\n\n", "decide")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], `{"id":7,"passed":false`) || !strings.Contains(lines[1], "invalid_scenario") {
+		t.Errorf("want an answer and an error for the blank line, got:\n%s", out)
+	}
+}
+
+func TestStatusAndPlan(t *testing.T) {
+	at := "--at=2026-11-25T12:00:00Z"
+	for _, c := range []struct{ name, golden string }{
+		{"status examples/candidate.json", "status.golden"},
+		{"status examples/candidate.json --json", "status.json.golden"},
+		{"plan examples/candidate.json cloud-practitioner", "plan.golden"},
+		{"plan examples/candidate.json ai-practitioner --json", "plan.json.golden"},
+		{"plan examples/candidate.json security-specialty", "plan-none.golden"},
+	} {
+		t.Run(c.golden, func(t *testing.T) {
+			args := strings.Fields(strings.ReplaceAll(c.name, "examples/", "../../examples/"))
+			out, err := run(t, "", append(args, at)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, c.golden, out)
+		})
+	}
+	if _, err := run(t, "", "plan", "../../examples/candidate.json", "no-such-cert", at); err == nil || !strings.Contains(err.Error(), "no-such-cert") {
+		t.Errorf("an unknown certification must be named in the error, got %v", err)
+	}
+	if _, err := run(t, "", "status", "testdata/bad-history.json", at); err == nil || !strings.Contains(err.Error(), "history[1]") {
+		t.Errorf("a bad history must name the event, got %v", err)
+	}
+}
+
+func TestTestCommandFailsOnDifference(t *testing.T) {
+	out, err := run(t, "", "test", "testdata/wrong.jsonl")
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 1 {
+		t.Fatalf("want exit status 1, got %v", err)
+	}
+	for _, want := range []string{"testdata/wrong.jsonl:1 (\"wrong-date\"): earliest_date: want \"2026-03-16\", got \"2026-03-15\"", "testdata/wrong.jsonl:2 (\"no-expect\"): no expect object", "1 passed, 2 failed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	out, err := run(t, "", "validate", "testdata/bad-program.yaml")
+	if err == nil {
+		t.Fatal("a bad definition must fail validation")
+	}
+	if !strings.Contains(out, "testdata/bad-program.yaml:") || !strings.Contains(out, "renewal") {
+		t.Errorf("the error must name the file, line and field:\n%s", out)
+	}
+	out, err = run(t, "", "validate", "../../programs/aws.yaml")
+	if err != nil || !strings.Contains(out, "program aws") {
+		t.Errorf("aws.yaml must validate: %v\n%s", err, out)
+	}
+}
+
+func TestServeSaysItIsNotBuilt(t *testing.T) {
+	if _, err := run(t, "", "serve"); err == nil {
+		t.Fatal("serve must exit non-zero until the server exists")
+	}
+}
