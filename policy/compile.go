@@ -41,6 +41,7 @@ func (p *Program) Compile() error {
 	if p.Version == "" {
 		bad("/version", "is required")
 	}
+	p.label = p.ID + "@" + p.Version
 	p.examIndex = make(map[string]int, len(p.Exams))
 	p.lineExams = make(map[string][]int)
 	for i := range p.Exams {
@@ -186,6 +187,9 @@ func checkForm(at string, f Form, e *Exam, bad func(string, string, ...any)) {
 		}
 	}
 }
+
+// Label is the program's id and version as every decision records them.
+func (p *Program) Label() string { return p.label }
 
 // Exam returns the exam with this series code.
 func (p *Program) Exam(code string) (*Exam, bool) {

@@ -146,7 +146,7 @@ func (d *Decision) refuse(r Reason) {
 // clock and does no I/O: the same program, history, instant and ask always
 // give the same decision.
 func (p *Program) Decide(h *History, at time.Time, ask Ask) Decision {
-	d := Decision{Action: ask.Action, Program: p.ID + "@" + p.Version, At: at, Zone: h.zone.loc, Allowed: true,
+	d := Decision{Action: ask.Action, Program: p.label, At: at, Zone: h.zone.loc, Allowed: true,
 		Earliest: NoDate, ExpiresOn: NoDate}
 	c := ctx{p: p, h: h, zone: h.zone, at: at}
 	c.atDate = c.date(at)

@@ -116,7 +116,7 @@ func (p *Program) explainReason(d *Decision, r Reason) string {
 		if r.From == NoDate {
 			return d.Subject + " has never been earned, so there is nothing to renew" + c + "."
 		}
-		return d.Subject + " expired on " + r.From.String() + "; an expired certification cannot be renewed, only earned anew by its own exam" + c + "."
+		return d.Subject + " has expired (its last valid day was " + r.From.String() + "); an expired certification cannot be renewed, only earned anew by its own exam" + c + "."
 	case InvalidScore:
 		return "A scaled score of " + strconv.Itoa(r.Count) + " is not on " + r.Exam + "'s scale" + c + "."
 	}
@@ -151,7 +151,7 @@ func (p *Program) explainTerm(id string, t Term, state CertState, at time.Time, 
 	case StateGrace:
 		return id + " expired on " + t.Expires.String() + " but can still be renewed until " + t.Grace.AddTo(t.Expires).String() + ": " + how + "."
 	}
-	return id + " expired after " + t.Expires.String() + p.cite("validity") + ": it was " + how + "."
+	return id + " has expired: its last valid day was " + t.Expires.String() + "; it was " + how + "."
 }
 
 func offered(first, last Date) string {

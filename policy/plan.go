@@ -52,7 +52,7 @@ func (p *Program) Plan(h *History, at time.Time, certID string) (RenewalPlan, er
 	var d Decision
 	c.recertifyOptions(&d, cert)
 	t := d.Term
-	plan := RenewalPlan{Program: p.ID + "@" + p.Version, Certification: cert.ID, Name: cert.Name, Date: c.atDate,
+	plan := RenewalPlan{Program: p.label, Certification: cert.ID, Name: cert.Name, Date: c.atDate,
 		State: d.State, Expires: NoDate, Term: t, PrepareFrom: NoDate, PrepareBy: NoDate}
 	if d.State == StateNone || d.State == StateExpired {
 		x, ok := p.latestOffered(cert.Line, c.atDate)

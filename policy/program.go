@@ -19,6 +19,7 @@ type Program struct {
 	Appointments   AppointmentPolicy
 	Vouchers       VoucherPolicy
 
+	label     string // id@version, recorded in every decision
 	examIndex map[string]int
 	certIndex map[string]int
 	lineCert  map[string]int   // line -> certification it earns

@@ -79,7 +79,7 @@ type AppointmentReport struct {
 func (p *Program) Report(h *History, at time.Time) Report {
 	c := ctx{p: p, h: h, zone: h.zone, at: at}
 	c.atDate = c.date(at)
-	r := Report{Program: p.ID + "@" + p.Version, Date: c.atDate}
+	r := Report{Program: p.label, Date: c.atDate}
 	for i := range p.Certifications {
 		cert := &p.Certifications[i]
 		t := c.term(cert)
