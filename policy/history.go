@@ -176,9 +176,12 @@ func (p *Program) Load(h *History, loc *time.Location, events []Event) error {
 	return nil
 }
 
+// find looks an appointment up from the newest, since events mostly follow
+// the booking they belong to closely; histories are small enough that a
+// scan beats building a map.
 func (h *History) find(id string) int {
-	for i := range h.appts {
-		if h.appts[i].id == id {
+	for i := len(h.appts) - 1; i >= 0; i-- {
+		if len(h.appts[i].id) == len(id) && h.appts[i].id == id {
 			return i
 		}
 	}
