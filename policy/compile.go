@@ -119,11 +119,14 @@ func (p *Program) Compile() error {
 			bad(at+"/validity", "must be counted in years, months or days")
 		}
 		if len(c.Paths) == 0 {
+			// The default path is the certification's own line, already
+			// checked above: it is not in the file to be reported again.
 			c.Paths = []RenewalPath{{Line: c.Line, LatestOnly: true}}
-		}
-		for k, path := range c.Paths {
-			if _, ok := p.lineExams[path.Line]; !ok {
-				bad(fmt.Sprintf("%s/renewal/paths/%d/line", at, k), "renewal path names line %q, which no exam has", path.Line)
+		} else {
+			for k, path := range c.Paths {
+				if _, ok := p.lineExams[path.Line]; !ok {
+					bad(fmt.Sprintf("%s/renewal/paths/%d/line", at, k), "renewal path names line %q, which no exam has", path.Line)
+				}
 			}
 		}
 		for k, r := range c.Reminders {
