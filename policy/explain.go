@@ -37,9 +37,12 @@ func (p *Program) Explain(d *Decision) []string {
 			}
 			for _, o := range d.Options {
 				s := "Passing " + o.Exam + " would renew it; the earliest date it can be sat is " + o.Earliest.String()
-				if o.InTime {
+				switch {
+				case o.InTime && d.Term.Expires != NoDate && o.Earliest > d.Term.Expires:
+					s += ", in the grace period after the expiry, which ends on " + d.Term.Grace.AddTo(d.Term.Expires).String() + p.cite("renewal") + "."
+				case o.InTime:
 					s += ", on or before the expiry" + p.cite("renewal") + "."
-				} else {
+				default:
 					s += ", after the expiry, too late to renew" + p.cite("expired_not_renewable") + "."
 				}
 				out = append(out, s)
@@ -112,13 +115,21 @@ func (p *Program) explainReason(d *Decision, r Reason) string {
 			r.Span.Words() + " before it" + c + "."
 	case RescheduleLimit:
 		return "Appointment " + d.Subject + " has been rescheduled " + strconv.Itoa(r.Count) + " times, the most allowed is " + strconv.Itoa(r.Limit) + c + "."
+	case OutsideWindow:
+		return r.Exam + " renews a certification only inside its renewal window, which opens on " + r.Until.String() + c + "."
 	case NotActive:
+		if r.Exam != "" {
+			return r.Exam + " is a renewal assessment: it renews only a certification that is active, and none it renews is" + c + "."
+		}
 		if r.From == NoDate {
 			return d.Subject + " has never been earned, so there is nothing to renew" + c + "."
 		}
 		return d.Subject + " has expired (its last valid day was " + r.From.String() + "); an expired certification cannot be renewed, only earned anew by its own exam" + c + "."
 	case InvalidScore:
-		return "A scaled score of " + strconv.Itoa(r.Count) + " is not on " + r.Exam + "'s scale" + c + "."
+		e, _ := p.Exam(r.Exam)
+		return "a scaled score of " + strconv.Itoa(r.Count) + " is not a whole number on " + r.Exam + "'s scale " +
+			strconv.Itoa(e.ScoreMin) + "-" + strconv.Itoa(e.ScoreMax) + c
+
 	}
 	return string(r.Code) + c + "."
 }

@@ -193,7 +193,7 @@ func (h *History) find(id string) int {
 func (p *Program) addSitting(h *History, i int, exam int32, at time.Time, score int) error {
 	e := &p.Exams[exam]
 	if score < e.ScoreMin || score > e.ScoreMax {
-		return &HistoryError{i, "score " + strconv.Itoa(score) + " for " + e.Code + " is not on its scale " +
+		return &HistoryError{i, "scaled_score " + strconv.Itoa(score) + " for " + e.Code + " is not a whole number on its scale " +
 			strconv.Itoa(e.ScoreMin) + "-" + strconv.Itoa(e.ScoreMax) + " (E3)"}
 	}
 	s := sitting{exam: exam, at: at, date: h.zone.date(at.Unix()), score: score, passed: e.Passes(score)}

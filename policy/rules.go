@@ -138,6 +138,10 @@ func (c *ctx) slotRules(d *Decision, x int32, slot time.Time, self int) {
 	if slotDate < b.capDate {
 		d.refuse(b.cap)
 	}
+	windowFrom := OpenStart
+	if e.Kind == KindAssessment {
+		windowFrom = c.assessmentRules(d, e, slotDate)
+	}
 	if p.Appointments.OnePerExam {
 		for i := range c.h.appts {
 			a := &c.h.appts[i]
@@ -163,10 +167,59 @@ func (c *ctx) slotRules(d *Decision, x int32, slot time.Time, self int) {
 			d.RetryAt = retry.UTC()
 		}
 	}
-	if d.Has(ExamUnavailable) || d.Has(RetakeWait) || d.Has(PassedLockout) || d.Has(AttemptLimit) {
+	if d.Has(ExamUnavailable) || d.Has(RetakeWait) || d.Has(PassedLockout) || d.Has(AttemptLimit) || d.Has(OutsideWindow) {
 		d.HasEarliest = true
-		d.Earliest = c.earliest(e, &b, OpenStart)
+		d.Earliest = c.earliest(e, &b, windowFrom)
 	}
+}
+
+// assessmentRules applies to renewal assessments (Microsoft): one can be
+// sat only to renew a certification the candidate holds, and only inside
+// its renewal window. It returns the date the window opens when that is
+// what refused the slot.
+func (c *ctx) assessmentRules(d *Decision, e *Exam, slotDate Date) Date {
+	var held, early bool
+	opens := NoDate
+	for i := range c.p.Certifications {
+		cert := &c.p.Certifications[i]
+		if !cert.hasPath(e.Line) {
+			continue
+		}
+		t := c.term(cert)
+		inTerm, open := t.renewable(slotDate)
+		if inTerm && open {
+			return OpenStart
+		}
+		if inTerm {
+			early = true
+			opens = min(opens, cert.Window.SubFrom(t.Expires))
+		}
+		held = held || t.Earned
+	}
+	switch {
+	case early:
+		d.refuse(Reason{Code: OutsideWindow, Exam: e.Code, Until: opens})
+		return opens
+	default:
+		d.refuse(Reason{Code: NotActive, Exam: e.Code, From: NoDate, Count: boolInt(held)})
+	}
+	return OpenStart
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (cert *Certification) hasPath(line string) bool {
+	for _, p := range cert.Paths {
+		if p.Line == line {
+			return true
+		}
+	}
+	return false
 }
 
 // Term is a certification's current term as the history built it.

@@ -49,6 +49,11 @@ func (dc *Decider) Decide(dst, line []byte, lineNo int) ([]byte, *Scenario, erro
 		return AppendError(dst, s.ID, err.Error()), &dc.s, err
 	}
 	d := dc.p.Decide(&dc.h, s.At, s.Ask)
+	if d.Has(policy.InvalidScore) {
+		// decide.md: a score off the scale makes the line invalid.
+		err = &Error{Line: lineNo, Msg: "ask: " + dc.p.Explain(&d)[0]}
+		return AppendError(dst, s.ID, err.Error()), &dc.s, err
+	}
 	return AppendAnswer(dst, s.ID, dc.p, &d, dc.explain), &dc.s, nil
 }
 
