@@ -104,57 +104,87 @@ func (s Span) Words() string {
 	return string(out)
 }
 
+// Bounds on a span: each number has at most six digits (so String's
+// output always reads back), which also keeps any date plus a span far
+// inside Date's range.
+const (
+	maxSpanDays    = 999999
+	maxSpanMinutes = 999999 * 60
+)
+
 // ParseSpan reads the ISO 8601 subset the definition files use: P2Y, P6M,
-// P14D, P1Y6M, PT24H, PT90M. Negative spans do not exist; a span mixing
-// calendar and exact parts is refused because it has no single meaning.
+// P14D, P2W, P1Y6M, PT24H, PT90M. Each designator appears at most once and
+// in ISO order. Negative spans do not exist; a span mixing calendar and
+// exact parts is refused because it has no single meaning.
 func ParseSpan(text string) (Span, error) {
 	var s Span
 	if len(text) < 3 || text[0] != 'P' {
 		return s, errors.New("a span is written as ISO 8601, such as P14D, P2Y or PT24H")
 	}
-	inTime := false
+	const order = "YMWDTHm" // m: minutes, after T
+	last := -1
 	n, digits := 0, 0
-	seen := false
 	for i := 1; i < len(text); i++ {
 		c := text[i]
-		switch {
-		case c >= '0' && c <= '9':
+		if c >= '0' && c <= '9' {
 			if digits >= 6 {
-				return s, errors.New("span " + text + " is too long")
+				return Span{}, errors.New("span " + text + " is too long")
 			}
 			n = n*10 + int(c-'0')
 			digits++
 			continue
-		case c == 'T' && !inTime && digits == 0:
-			inTime = true
+		}
+		inTime := last >= 4
+		key := c
+		if inTime && c == 'M' {
+			key = 'm'
+		}
+		pos := -1
+		for k := 0; k < len(order); k++ {
+			if order[k] == key {
+				pos = k
+			}
+		}
+		if pos < 0 || (pos <= 3 && inTime) || (pos >= 5 && !inTime) {
+			return Span{}, errors.New("span " + text + ": unexpected " + string(c))
+		}
+		if pos <= last {
+			return Span{}, errors.New("span " + text + ": " + string(c) + " is repeated or out of order (ISO 8601 order is Y, M, W, D, then T, H, M)")
+		}
+		last = pos
+		if c == 'T' {
+			if digits != 0 {
+				return Span{}, errors.New("span " + text + ": a number must be followed by a unit")
+			}
 			continue
 		}
 		if digits == 0 {
-			return s, errors.New("span " + text + ": a number must come before " + string(c))
+			return Span{}, errors.New("span " + text + ": a number must come before " + string(c))
 		}
-		switch {
-		case !inTime && c == 'Y':
-			s.Years += n
-		case !inTime && c == 'M':
-			s.Months += n
-		case !inTime && c == 'W':
+		switch key {
+		case 'Y':
+			s.Years = n
+		case 'M':
+			s.Months = n
+		case 'W':
 			s.Days += 7 * n
-		case !inTime && c == 'D':
+		case 'D':
 			s.Days += n
-		case inTime && c == 'H':
+		case 'H':
 			s.Minutes += 60 * n
-		case inTime && c == 'M':
+		case 'm':
 			s.Minutes += n
-		default:
-			return s, errors.New("span " + text + ": unexpected " + string(c))
 		}
-		n, digits, seen = 0, 0, true
+		n, digits = 0, 0
 	}
-	if digits != 0 || !seen {
-		return s, errors.New("span " + text + " ends without a unit")
+	if digits != 0 || last < 0 || order[last] == 'T' {
+		return Span{}, errors.New("span " + text + " ends without a unit")
 	}
 	if s.Minutes != 0 && (s.Years != 0 || s.Months != 0 || s.Days != 0) {
-		return s, errors.New("span " + text + " mixes calendar days and hours; use one or the other")
+		return Span{}, errors.New("span " + text + " mixes calendar days and hours; use one or the other")
+	}
+	if s.Days > maxSpanDays || s.Minutes > maxSpanMinutes {
+		return Span{}, errors.New("span " + text + " is too long")
 	}
 	return s, nil
 }

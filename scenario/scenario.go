@@ -277,15 +277,20 @@ func Zone(name string) (*time.Location, error) {
 	return loc, nil
 }
 
-// idOf digs the id out of a line that did not parse as a whole, so that
-// its error answer still names it; it gives null when it cannot.
+// idOf digs the id out of a line that did not parse as a scenario, so
+// that its error answer still names it. It reads the line as strictly as
+// Parse does (names match case-sensitively, UTF-8 is checked), and gives
+// null when the line is not valid JSON: echoing bytes from a broken line
+// could make the answer itself invalid.
 func idOf(line []byte) json.RawMessage {
 	var probe struct {
-		ID json.RawMessage `json:"id"`
+		ID jsontext.Value `json:"id"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(line))
-	if dec.Decode(&probe) == nil && len(probe.ID) > 0 {
-		return probe.ID
+	// Only the first JSON value counts, so trailing junk does not hide an
+	// otherwise readable id.
+	v, err := jsontext.NewDecoder(bytes.NewReader(line)).ReadValue()
+	if err == nil && jsonv2.Unmarshal(v, &probe) == nil && len(probe.ID) > 0 {
+		return json.RawMessage(probe.ID)
 	}
 	return json.RawMessage("null")
 }
