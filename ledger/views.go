@@ -1,0 +1,149 @@
+package ledger
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// View is everything the read models hold about one candidate, derived
+// from the stream by app's projection. Writes replace a candidate's whole
+// view in the same transaction as the events, so the read models can never
+// drift from the ledger, and rebuild is the same code run over every stream.
+type View struct {
+	Candidate      string
+	Appointments   []Appointment
+	Results        []Result
+	Certifications []Certification
+	Vouchers       []Voucher
+	Fees           []Fee
+}
+
+// Appointment is a booking and its outcome.
+type Appointment struct {
+	ID          string
+	Candidate   string
+	Exam        string
+	Center      string
+	Slot        time.Time
+	State       string // open, cancelled, sat, missed
+	BookedAt    time.Time
+	Reschedules int
+	Voucher     string // the voucher that paid, if any
+	FeeMinor    int64
+	Currency    string
+	Rev         int64 // the stream version that last changed it: its ETag
+}
+
+// Result is one sitting's outcome. SatAt is when the exam was taken;
+// RecordedAt when the result arrived, which may be days later.
+type Result struct {
+	ID          string
+	Candidate   string
+	Appointment string
+	Exam        string
+	SatAt       time.Time
+	RecordedAt  time.Time
+	Scaled      int
+	Passed      bool
+	Form        string
+	Raw         *int
+	Domains     json.RawMessage // the score report's per-domain results
+}
+
+// Certification is a certification's current term. Its state (active,
+// expired) depends on the day it is read, so it is computed then from
+// ExpiresOn and never stored.
+type Certification struct {
+	Candidate     string
+	Certification string
+	EarnedOn      string // YYYY-MM-DD
+	ExpiresOn     string // YYYY-MM-DD; empty when it never expires
+	BasisExam     string
+	BasisDate     string
+	Renewed       bool
+	Revoked       bool
+}
+
+// Voucher is a discount voucher earned by a pass.
+type Voucher struct {
+	ID          string
+	Candidate   string
+	FromExam    string
+	IssuedOn    string
+	ExpiresOn   string
+	Discount    int
+	State       string // unused, used, expired
+	Appointment string
+}
+
+// Fee is one line of the fee ledger.
+type Fee struct {
+	Candidate   string
+	Seq         int64 // the event that wrote it
+	Appointment string
+	Kind        string // charged, refunded, forfeited
+	AmountMinor int64
+	Currency    string
+	At          time.Time
+}
+
+// AppointmentFilter narrows ListAppointments.
+type AppointmentFilter struct {
+	Candidate string
+	Center    string
+	State     string
+}
+
+// Views stores the read models.
+type Views interface {
+	ReplaceView(ctx context.Context, v View) error
+	// View returns a candidate's read models (empty, not an error, for a
+	// candidate with no events).
+	View(ctx context.Context, candidate string) (View, error)
+	Appointment(ctx context.Context, id string) (Appointment, error)
+	ListAppointments(ctx context.Context, f AppointmentFilter, p Page) ([]Appointment, error)
+	ListFees(ctx context.Context, candidate string, p Page) ([]Fee, error)
+	// TruncateViews empties every read model, for rebuild.
+	TruncateViews(ctx context.Context) error
+}
+
+// Token is an API token. Only the SHA-256 of the secret is stored.
+type Token struct {
+	ID        string
+	Hash      []byte
+	Role      string // admin, staff, center, candidate
+	Subject   string // the center or candidate id for those roles
+	Name      string
+	CreatedAt time.Time
+}
+
+// Tokens stores API tokens.
+type Tokens interface {
+	CreateToken(ctx context.Context, t Token) error
+	TokenByHash(ctx context.Context, hash []byte) (Token, error)
+}
+
+// IdempotentResponse is the first response to a request with an
+// Idempotency-Key, replayed for every retry.
+type IdempotentResponse struct {
+	Key         string
+	Principal   string // the token id: keys are per caller
+	RequestHash []byte // a retry with another body is refused
+	Status      int
+	Body        []byte
+	CreatedAt   time.Time
+}
+
+// Idempotency stores first responses.
+type Idempotency interface {
+	// IdempotentResponse returns ErrNotFound when the key is new.
+	IdempotentResponse(ctx context.Context, principal, key string) (IdempotentResponse, error)
+	SaveIdempotentResponse(ctx context.Context, r IdempotentResponse) error
+}
+
+// Imports remembers how far an import got, so that it can resume.
+type Imports interface {
+	ImportPosition(ctx context.Context, name string) (int64, error) // 0 when new
+	SetImportPosition(ctx context.Context, name string, pos int64) error
+}
