@@ -1,0 +1,186 @@
+// Package app holds recert's use cases: load a candidate's history, ask the
+// policy engine, append the events and replace the read models, all in one
+// transaction. Every permission check lives here. httpapi and web are thin
+// siblings over it; neither talks to the store on its own.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/recert/recert/definition"
+	"github.com/recert/recert/ledger"
+	"github.com/recert/recert/policy"
+)
+
+// App is the use cases over one store.
+type App struct {
+	store ledger.Store
+	now   func() time.Time
+	newID func(prefix string) string
+
+	mu       sync.Mutex
+	programs map[string]*policy.Program // id@version -> compiled
+}
+
+// Option configures an App.
+type Option func(*App)
+
+// WithClock replaces the clock, for tests and replays.
+func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
+
+// WithIDs replaces the id generator, for tests.
+func WithIDs(f func(prefix string) string) Option { return func(a *App) { a.newID = f } }
+
+// New returns the use cases over a store. The clock and ids are injected
+// so that everything below them stays deterministic.
+func New(store ledger.Store, opts ...Option) *App {
+	a := &App{store: store, now: time.Now, newID: randomID, programs: map[string]*policy.Program{}}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
+}
+
+func randomID(prefix string) string {
+	var b [10]byte
+	_, _ = rand.Read(b[:])
+	return prefix + hex.EncodeToString(b[:])
+}
+
+// Ready reports whether the store answers.
+func (a *App) Ready(ctx context.Context) error { return a.store.Ready(ctx) }
+
+// maxAttempts bounds retries of a write that lost an optimistic race.
+const maxAttempts = 8
+
+// update runs fn in a write transaction and runs it again when another
+// writer appended to the same stream first (ledger.ErrConflict from
+// Append): the second attempt reloads the history and asks the engine
+// again, so no decision is ever made on a stale history.
+func (a *App) update(ctx context.Context, fn func(tx ledger.Tx) error) error {
+	var err error
+	for i := 0; i < maxAttempts; i++ {
+		err = a.store.Update(ctx, fn)
+		if !errors.Is(err, errStreamRace) {
+			return err
+		}
+	}
+	return &Error{Code: CodeConflict, Message: "too many concurrent changes to this candidate; try again", Err: err}
+}
+
+// errStreamRace marks an append that lost the race, so update retries.
+var errStreamRace = errors.New("stream changed during the transaction")
+
+// program returns the compiled active version of a program.
+func (a *App) program(ctx context.Context, tx ledger.Tx, id string) (*policy.Program, error) {
+	if id == "" {
+		id = "aws"
+	}
+	pv, err := tx.ActiveProgram(ctx, id)
+	if errors.Is(err, ledger.ErrNotFound) && id == "aws" {
+		return definition.AWS(), nil // the built-in reference program, until another version is activated
+	}
+	if err != nil {
+		return nil, storeErr(err, "program "+id)
+	}
+	key := pv.ID + "@" + pv.Version
+	a.mu.Lock()
+	p, ok := a.programs[key]
+	a.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err = definition.Parse(key+".yaml", pv.Source)
+	if err != nil {
+		return nil, &Error{Code: CodeInternal, Message: "stored program " + key + " does not load", Err: err}
+	}
+	a.mu.Lock()
+	a.programs[key] = p
+	a.mu.Unlock()
+	return p, nil
+}
+
+// subject is one candidate's state inside a transaction.
+type subject struct {
+	cand    ledger.Candidate
+	prog    *policy.Program
+	events  []decoded
+	version int64
+	hist    *policy.History
+}
+
+func (a *App) load(ctx context.Context, tx ledger.Tx, candidate string) (*subject, error) {
+	c, err := tx.Candidate(ctx, candidate)
+	if err != nil {
+		return nil, storeErr(err, "candidate "+candidate)
+	}
+	p, err := a.program(ctx, tx, c.Program)
+	if err != nil {
+		return nil, err
+	}
+	raw, version, err := tx.Stream(ctx, candidate)
+	if err != nil {
+		return nil, storeErr(err, "stream of "+candidate)
+	}
+	evs, err := decodeEvents(raw)
+	if err != nil {
+		return nil, &Error{Code: CodeInternal, Message: "the stream of " + candidate + " does not decode", Err: err}
+	}
+	loc, err := loadZone(c.TimeZone)
+	if err != nil {
+		loc = time.UTC // a stored zone was checked when written; UTC keeps an old record readable
+	}
+	h, err := p.NewHistory(loc, policyEvents(evs))
+	if err != nil {
+		return nil, &Error{Code: CodeInternal, Message: "the stream of " + candidate + " is not a valid history", Err: err}
+	}
+	return &subject{cand: c, prog: p, events: evs, version: version, hist: h}, nil
+}
+
+// commit appends events to the subject's stream and replaces its view.
+func (a *App) commit(ctx context.Context, tx ledger.Tx, s *subject, evs []ledger.Event) error {
+	if err := tx.Append(ctx, s.cand.ID, s.version, evs); err != nil {
+		if errors.Is(err, ledger.ErrConflict) {
+			return errStreamRace
+		}
+		return storeErr(err, "stream of "+s.cand.ID)
+	}
+	all := append([]ledger.Event(nil), rawEvents(s.events)...)
+	for i := range evs {
+		evs[i].Seq = s.version + int64(i) + 1
+	}
+	all = append(all, evs...)
+	dec, err := decodeEvents(all)
+	if err != nil {
+		return err
+	}
+	loc := s.hist.Zone()
+	h, err := s.prog.NewHistory(loc, policyEvents(dec))
+	if err != nil {
+		return &Error{Code: CodeInternal, Message: "the new history is not valid", Err: err}
+	}
+	s.events, s.hist, s.version = dec, h, s.version+int64(len(evs))
+	return storeErr(tx.ReplaceView(ctx, project(s.prog, s.cand.ID, dec, h)), "read models of "+s.cand.ID)
+}
+
+func rawEvents(d []decoded) []ledger.Event {
+	out := make([]ledger.Event, len(d))
+	for i := range d {
+		out[i] = d[i].Event
+	}
+	return out
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only called with types that always marshal
+	}
+	return b
+}

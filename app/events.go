@@ -1,0 +1,149 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/recert/recert/ledger"
+	"github.com/recert/recert/policy"
+)
+
+// Event types of a candidate's stream. The first six are what happened and
+// what the policy engine reads; the others record money, vouchers and
+// credentials as consequences, so the fee ledger and a credential's history
+// can be audited event by event.
+const (
+	EvBooked        = "booked"
+	EvRescheduled   = "rescheduled"
+	EvCancelled     = "cancelled"
+	EvSat           = "sat"
+	EvNoShow        = "no_show"
+	EvResult        = "result" // a sitting without an appointment (imported)
+	EvFeeCharged    = "fee_charged"
+	EvFeeRefunded   = "fee_refunded"
+	EvFeeForfeited  = "fee_forfeited"
+	EvVoucherIssued = "voucher_issued"
+	EvVoucherUsed   = "voucher_redeemed"
+	EvVoucherBack   = "voucher_returned"
+	EvCertEarned    = "certification_earned"
+	EvCertRenewed   = "certification_renewed"
+	EvCertExpired   = "certification_expired"
+	EvCertRevoked   = "certification_revoked"
+)
+
+// EventData is every field an event may carry, stored as JSON.
+type EventData struct {
+	Appointment   string                `json:"appointment,omitempty"`
+	Exam          string                `json:"exam,omitempty"`
+	Center        string                `json:"center,omitempty"`
+	Slot          *time.Time            `json:"slot,omitempty"`
+	At            *time.Time            `json:"at,omitempty"` // when it happened, for booked, rescheduled, cancelled
+	On            *time.Time            `json:"on,omitempty"` // the sitting, for result
+	Scaled        int                   `json:"scaled_score,omitempty"`
+	Form          string                `json:"form,omitempty"`
+	Raw           *int                  `json:"raw_score,omitempty"`
+	Domains       []policy.DomainResult `json:"domains,omitempty"`
+	Voucher       string                `json:"voucher,omitempty"`
+	AmountMinor   int64                 `json:"amount_minor,omitempty"`
+	Currency      string                `json:"currency,omitempty"`
+	Certification string                `json:"certification,omitempty"`
+	ExpiresOn     string                `json:"expires_on,omitempty"`
+	Reason        string                `json:"reason,omitempty"`
+}
+
+// decoded is a stored event with its data read.
+type decoded struct {
+	ledger.Event
+	D EventData
+}
+
+func decodeEvents(evs []ledger.Event) ([]decoded, error) {
+	out := make([]decoded, len(evs))
+	for i, e := range evs {
+		out[i].Event = e
+		if err := json.Unmarshal(e.Data, &out[i].D); err != nil {
+			return nil, fmt.Errorf("event %d (%s): %w", e.Seq, e.Type, err)
+		}
+	}
+	return out, nil
+}
+
+func newEvent(typ string, d EventData, now time.Time, decision json.RawMessage, program string) ledger.Event {
+	data, _ := json.Marshal(d) // EventData has no type that fails to marshal
+	return ledger.Event{Type: typ, Data: data, RecordedAt: now, Program: program, Decision: decision}
+}
+
+// policyEvents turns a stream into the events the engine reads.
+func policyEvents(evs []decoded) []policy.Event {
+	out := make([]policy.Event, 0, len(evs))
+	for _, e := range evs {
+		d := e.D
+		pe := policy.Event{Appointment: d.Appointment, Exam: d.Exam, Score: d.Scaled, Voucher: d.Voucher != ""}
+		if d.Slot != nil {
+			pe.Slot = *d.Slot
+		}
+		if d.At != nil {
+			pe.At = *d.At
+		}
+		switch e.Type {
+		case EvBooked:
+			pe.Kind = policy.Booked
+		case EvRescheduled:
+			pe.Kind = policy.Rescheduled
+		case EvCancelled:
+			pe.Kind = policy.Cancelled
+		case EvSat:
+			pe.Kind = policy.Sat
+		case EvNoShow:
+			pe.Kind = policy.NoShow
+		case EvResult:
+			pe.Kind = policy.Result
+			if d.On != nil {
+				pe.Slot = *d.On
+			}
+		default:
+			continue
+		}
+		out = append(out, pe)
+	}
+	return out
+}
+
+// decisionJSON is what the ledger keeps of the decision behind an event.
+func decisionJSON(p *policy.Program, d *policy.Decision) json.RawMessage {
+	reasons := make([]string, len(d.Reasons))
+	for i, r := range d.Reasons {
+		reasons[i] = string(r.Code)
+	}
+	b, _ := json.Marshal(struct {
+		Action      string   `json:"action"`
+		Allowed     bool     `json:"allowed"`
+		Reasons     []string `json:"reasons"`
+		Explanation []string `json:"explanation"`
+		Program     string   `json:"program"`
+		At          string   `json:"at"`
+	}{d.Action.String(), d.Allowed, reasons, p.Explain(d), d.Program, d.At.UTC().Format(time.RFC3339Nano)})
+	return b
+}
+
+// refusal turns a decision that said no into an error carrying its reasons.
+func refusal(p *policy.Program, d *policy.Decision, what string) *Error {
+	e := &Error{Code: CodeRefused, Message: what + " is refused by the program's rules", Program: d.Program,
+		Explanation: p.Explain(d)}
+	for _, r := range d.Reasons {
+		e.Reasons = append(e.Reasons, string(r.Code))
+		switch r.Code {
+		case policy.UnknownExam, policy.UnknownAppointment, policy.UnknownCertification:
+			e.Code = CodeNotFound
+			e.Message = e.Explanation[0]
+		}
+	}
+	if d.HasEarliest && d.Earliest != policy.NoDate {
+		e.EarliestDate = d.Earliest.String()
+	}
+	if !d.RetryAt.IsZero() {
+		e.RetryAt = d.RetryAt.UTC().Format(time.RFC3339)
+	}
+	return e
+}

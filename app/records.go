@@ -1,0 +1,250 @@
+package app
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/recert/recert/ledger"
+)
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+// zones caches time zones: loading one reads a file.
+var zones sync.Map
+
+func loadZone(name string) (*time.Location, error) {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	if name == "" || name == "Local" {
+		return nil, invalid("time_zone", "%q is not an IANA time zone name", name)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, invalid("time_zone", "%q is not an IANA time zone name (T1)", name)
+	}
+	zones.Store(name, l)
+	return l, nil
+}
+
+// CandidateInput creates or updates a candidate.
+type CandidateInput struct {
+	ID       string // optional on create: generated when empty
+	Name     string
+	Email    string
+	TimeZone string // IANA; default UTC (T1)
+	Program  string // default aws
+	IfMatch  int64  // on update: the Rev last seen
+}
+
+func (in *CandidateInput) check() error {
+	if in.ID != "" && !idPattern.MatchString(in.ID) {
+		return invalid("id", "id %q must be 1-64 letters, digits, '_', '.' or '-'", in.ID)
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		return invalid("name", "name is required")
+	}
+	if in.TimeZone == "" {
+		in.TimeZone = "UTC"
+	}
+	if _, err := loadZone(in.TimeZone); err != nil {
+		return err
+	}
+	if in.Program == "" {
+		in.Program = "aws"
+	}
+	return nil
+}
+
+// CreateCandidate registers a candidate. Staff only: candidates receive a
+// token once registered.
+func (a *App) CreateCandidate(ctx context.Context, pr Principal, in CandidateInput) (ledger.Candidate, error) {
+	if err := pr.mustBeStaff("register candidates"); err != nil {
+		return ledger.Candidate{}, err
+	}
+	if err := in.check(); err != nil {
+		return ledger.Candidate{}, err
+	}
+	if in.ID == "" {
+		in.ID = a.newID("c_")
+	}
+	c := ledger.Candidate{ID: in.ID, Name: in.Name, Email: in.Email, TimeZone: in.TimeZone, Program: in.Program, CreatedAt: a.now().UTC(), Rev: 1}
+	err := a.update(ctx, func(tx ledger.Tx) error {
+		if _, err := a.program(ctx, tx, c.Program); err != nil {
+			return invalid("program", "program %q is not known", c.Program)
+		}
+		if err := tx.CreateCandidate(ctx, c); err != nil {
+			return storeErr(err, "candidate "+c.ID)
+		}
+		return a.remember(ctx, tx, c)
+	})
+	return c, err
+}
+
+// Candidate returns a candidate the caller may see.
+func (a *App) Candidate(ctx context.Context, pr Principal, id string) (ledger.Candidate, error) {
+	if !pr.canSeeCandidate(id) {
+		return ledger.Candidate{}, hidden("candidate " + id)
+	}
+	var c ledger.Candidate
+	err := a.store.View(ctx, func(tx ledger.Tx) error {
+		var err error
+		c, err = tx.Candidate(ctx, id)
+		return storeErr(err, "candidate "+id)
+	})
+	return c, err
+}
+
+// UpdateCandidate changes a candidate's name, email or zone. The caller
+// must send the Rev it read (If-Match), so two editors cannot overwrite
+// each other unseen.
+func (a *App) UpdateCandidate(ctx context.Context, pr Principal, in CandidateInput) (ledger.Candidate, error) {
+	if !pr.canSeeCandidate(in.ID) {
+		return ledger.Candidate{}, hidden("candidate " + in.ID)
+	}
+	if in.IfMatch == 0 {
+		return ledger.Candidate{}, &Error{Code: CodePrecondition, Message: "an update needs If-Match with the candidate's ETag"}
+	}
+	var out ledger.Candidate
+	err := a.update(ctx, func(tx ledger.Tx) error {
+		c, err := tx.Candidate(ctx, in.ID)
+		if err != nil {
+			return storeErr(err, "candidate "+in.ID)
+		}
+		if c.Rev != in.IfMatch {
+			return &Error{Code: CodePrecondition, Message: "candidate " + in.ID + " has changed since it was read"}
+		}
+		if in.Name == "" {
+			in.Name = c.Name
+		}
+		if in.Email == "" {
+			in.Email = c.Email
+		}
+		if in.TimeZone == "" {
+			in.TimeZone = c.TimeZone
+		}
+		in.Program = c.Program
+		if err := in.check(); err != nil {
+			return err
+		}
+		c.Name, c.Email, c.TimeZone = in.Name, in.Email, in.TimeZone
+		out, err = tx.UpdateCandidate(ctx, c)
+		return storeErr(err, "candidate "+in.ID)
+	})
+	return out, err
+}
+
+// ListCandidates pages through candidates; staff only.
+func (a *App) ListCandidates(ctx context.Context, pr Principal, p ledger.Page) ([]ledger.Candidate, error) {
+	if err := pr.mustBeStaff("list candidates"); err != nil {
+		return nil, err
+	}
+	var out []ledger.Candidate
+	err := a.store.View(ctx, func(tx ledger.Tx) error {
+		var err error
+		out, err = tx.ListCandidates(ctx, page(p))
+		return storeErr(err, "candidates")
+	})
+	return out, err
+}
+
+// CenterInput creates or updates a test center or the online pool.
+type CenterInput struct {
+	ID       string
+	Name     string
+	TimeZone string
+	Online   bool
+	Seats    int
+	IfMatch  int64
+}
+
+// CreateCenter adds a test center with its seats per slot. Staff only.
+func (a *App) CreateCenter(ctx context.Context, pr Principal, in CenterInput) (ledger.Center, error) {
+	if err := pr.mustBeStaff("create test centers"); err != nil {
+		return ledger.Center{}, err
+	}
+	if in.ID != "" && !idPattern.MatchString(in.ID) {
+		return ledger.Center{}, invalid("id", "id %q must be 1-64 letters, digits, '_', '.' or '-'", in.ID)
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		return ledger.Center{}, invalid("name", "name is required")
+	}
+	if in.Seats < 1 || in.Seats > 100000 {
+		return ledger.Center{}, invalid("seats", "seats per slot must be from 1 to 100000")
+	}
+	if in.TimeZone == "" {
+		in.TimeZone = "UTC"
+	}
+	if _, err := loadZone(in.TimeZone); err != nil {
+		return ledger.Center{}, err
+	}
+	if in.ID == "" {
+		in.ID = a.newID("tc_")
+	}
+	c := ledger.Center{ID: in.ID, Name: in.Name, TimeZone: in.TimeZone, Online: in.Online, Seats: in.Seats, CreatedAt: a.now().UTC(), Rev: 1}
+	err := a.update(ctx, func(tx ledger.Tx) error {
+		if err := tx.CreateCenter(ctx, c); err != nil {
+			return storeErr(err, "test center "+c.ID)
+		}
+		return a.remember(ctx, tx, c)
+	})
+	return c, err
+}
+
+// Center returns a test center; anyone authenticated may see centers.
+func (a *App) Center(ctx context.Context, pr Principal, id string) (ledger.Center, error) {
+	var c ledger.Center
+	err := a.store.View(ctx, func(tx ledger.Tx) error {
+		var err error
+		c, err = tx.Center(ctx, id)
+		return storeErr(err, "test center "+id)
+	})
+	return c, err
+}
+
+// UpdateCenter changes a center's name or seats (If-Match). Staff, or the
+// center itself for its own seats.
+func (a *App) UpdateCenter(ctx context.Context, pr Principal, in CenterInput) (ledger.Center, error) {
+	if !pr.isStaff() && !(pr.Role == RoleCenter && pr.Subject == in.ID) {
+		return ledger.Center{}, forbidden("change another test center")
+	}
+	if in.IfMatch == 0 {
+		return ledger.Center{}, &Error{Code: CodePrecondition, Message: "an update needs If-Match with the center's ETag"}
+	}
+	var out ledger.Center
+	err := a.update(ctx, func(tx ledger.Tx) error {
+		c, err := tx.Center(ctx, in.ID)
+		if err != nil {
+			return storeErr(err, "test center "+in.ID)
+		}
+		if c.Rev != in.IfMatch {
+			return &Error{Code: CodePrecondition, Message: "test center " + in.ID + " has changed since it was read"}
+		}
+		if in.Name != "" {
+			c.Name = in.Name
+		}
+		if in.Seats != 0 {
+			if in.Seats < 1 || in.Seats > 100000 {
+				return invalid("seats", "seats per slot must be from 1 to 100000")
+			}
+			c.Seats = in.Seats
+		}
+		out, err = tx.UpdateCenter(ctx, c)
+		return storeErr(err, "test center "+in.ID)
+	})
+	return out, err
+}
+
+// ListCenters pages through test centers.
+func (a *App) ListCenters(ctx context.Context, pr Principal, p ledger.Page) ([]ledger.Center, error) {
+	var out []ledger.Center
+	err := a.store.View(ctx, func(tx ledger.Tx) error {
+		var err error
+		out, err = tx.ListCenters(ctx, page(p))
+		return storeErr(err, "test centers")
+	})
+	return out, err
+}

@@ -1,0 +1,159 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/recert/recert/ledger"
+	"github.com/recert/recert/policy"
+)
+
+// ResultInput records how a sitting went: for an appointment, or, without
+// one, an exam sat on a date (imported history). The score is scaled, or
+// raw with the form it was taken on (E5).
+type ResultInput struct {
+	Candidate   string // required without an appointment
+	Appointment string
+	Exam        string    // required without an appointment
+	On          time.Time // the sitting, required without an appointment
+	Scaled      *int
+	Raw         *int
+	Form        string
+	Domains     []policy.DomainResult
+}
+
+// RecordResult stores a sitting's result. Results may arrive days after
+// the sitting; the certification dates come from the sitting (the
+// appointment's slot or On), never from when the result was posted (V1).
+// A pass issues a voucher (V5) and earns or renews certifications (V1,
+// V2); those consequences are appended as events too.
+func (a *App) RecordResult(ctx context.Context, pr Principal, in ResultInput) (ledger.Result, error) {
+	if pr.Role == RoleCandidate {
+		return ledger.Result{}, forbidden("record results")
+	}
+	if in.Appointment == "" && pr.Role == RoleCenter {
+		return ledger.Result{}, forbidden("record a result without an appointment at this center")
+	}
+	if (in.Scaled == nil) == (in.Raw == nil) {
+		return ledger.Result{}, invalid("scaled_score", "give either scaled_score, or raw_score with form")
+	}
+	var out ledger.Result
+	err := a.update(ctx, func(tx ledger.Tx) error {
+		var s *subject
+		var err error
+		exam, on := in.Exam, in.On
+		if in.Appointment != "" {
+			var ap ledger.Appointment
+			ap, s, err = a.appointmentFor(ctx, tx, pr, in.Appointment)
+			if err != nil {
+				return err
+			}
+			if ap.State != "open" {
+				return &Error{Code: CodeRefused, Message: "appointment " + ap.ID + " is " + ap.State + "; its result cannot be recorded", Reasons: []string{string(policy.AppointmentClosed)}}
+			}
+			if a.now().Before(ap.Slot) {
+				return &Error{Code: CodeRefused, Message: "appointment " + ap.ID + " has not started yet", Reasons: []string{"slot_not_started"}}
+			}
+			exam, on = ap.Exam, ap.Slot
+		} else {
+			if in.Candidate == "" || in.Exam == "" || in.On.IsZero() {
+				return invalid("appointment", "a result without an appointment needs candidate, exam and on")
+			}
+			if s, err = a.load(ctx, tx, in.Candidate); err != nil {
+				return err
+			}
+		}
+		e, ok := s.prog.Exam(exam)
+		if !ok {
+			return invalid("exam", "program %s has no exam %q", s.prog.ID, exam)
+		}
+		scaled, err := scaledScore(e, in)
+		if err != nil {
+			return err
+		}
+		if _, err := e.Report(scaled, in.Domains); err != nil {
+			return invalid("domains", "%v", err)
+		}
+		now := a.now().UTC()
+		before := s.prog.Report(s.hist, now)
+		d := EventData{Appointment: in.Appointment, Scaled: scaled, Raw: in.Raw, Form: in.Form, Domains: in.Domains}
+		typ := EvSat
+		if in.Appointment == "" {
+			typ, d.Exam = EvResult, e.Code
+			o := on.UTC()
+			d.On = &o
+		}
+		evs := []ledger.Event{newEvent(typ, d, now, nil, s.prog.Label())}
+		if err := a.commit(ctx, tx, s, evs); err != nil {
+			return err
+		}
+		id := resultID(s.cand.ID, s.version)
+		if more := consequences(s, before, now); len(more) > 0 {
+			if err := a.commit(ctx, tx, s, more); err != nil {
+				return err
+			}
+		}
+		for _, r := range project(s.prog, s.cand.ID, s.events, s.hist).Results {
+			if r.ID == id {
+				out = r
+			}
+		}
+		return a.remember(ctx, tx, out)
+	})
+	return out, err
+}
+
+// resultID names a result by the event that recorded it, so it is stable
+// across rebuilds.
+func resultID(candidate string, seq int64) string { return fmt.Sprintf("%s-r%d", candidate, seq) }
+
+func scaledScore(e *policy.Exam, in ResultInput) (int, error) {
+	if in.Scaled != nil {
+		if *in.Scaled < e.ScoreMin || *in.Scaled > e.ScoreMax {
+			return 0, invalid("scaled_score", "%d is not on %s's scale %d-%d (E3)", *in.Scaled, e.Code, e.ScoreMin, e.ScoreMax)
+		}
+		return *in.Scaled, nil
+	}
+	if in.Form == "" {
+		return 0, invalid("form", "a raw score needs the form it was taken on (E5)")
+	}
+	s, err := e.Scale(in.Form, *in.Raw)
+	if err != nil {
+		return 0, invalid("raw_score", "%v", err)
+	}
+	return s, nil
+}
+
+// consequences compares the standing before and after a result and returns
+// the events that record what changed: vouchers issued and certifications
+// earned or renewed.
+func consequences(s *subject, before policy.Report, now time.Time) []ledger.Event {
+	after := s.prog.Report(s.hist, now)
+	var evs []ledger.Event
+	label := s.prog.Label()
+	for i := len(before.Vouchers); i < len(after.Vouchers); i++ {
+		v := after.Vouchers[i]
+		evs = append(evs, newEvent(EvVoucherIssued, EventData{Voucher: voucherID(s.cand.ID, i), Exam: v.FromExam}, now, nil, label))
+	}
+	old := map[string]policy.CertReport{}
+	for _, c := range before.Certifications {
+		old[c.ID] = c
+	}
+	for _, c := range after.Certifications {
+		prev, had := old[c.ID]
+		if had && prev.Expires == c.Expires && prev.Term.BasisDate == c.Term.BasisDate {
+			continue
+		}
+		typ := EvCertEarned
+		if c.Term.Renewed {
+			typ = EvCertRenewed
+		}
+		exp := ""
+		if c.Expires != policy.NoDate {
+			exp = c.Expires.String()
+		}
+		evs = append(evs, newEvent(typ, EventData{Certification: c.ID, Exam: c.Term.BasisExam, ExpiresOn: exp}, now, nil, label))
+	}
+	return evs
+}
