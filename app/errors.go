@@ -12,17 +12,17 @@ import (
 type Code string
 
 const (
-	CodeInvalid            Code = "invalid"             // the request is malformed
-	CodeNotFound           Code = "not_found"           // no such record (or not visible to the caller)
-	CodeExists             Code = "exists"              // a create whose id is taken
-	CodeConflict           Code = "conflict"            // lost a race; retrying may succeed
-	CodePrecondition       Code = "precondition_failed" // If-Match did not match
-	CodeRefused            Code = "refused"             // the program's rules refuse it: see Reasons
-	CodeSlotFull           Code = "slot_full"           // no seat left
-	CodeUnauthenticated    Code = "unauthenticated"
-	CodeForbidden          Code = "forbidden"
-	CodeIdempotencyReused  Code = "idempotency_key_reused" // same key, different request
-	CodeInternal           Code = "internal"
+	CodeInvalid           Code = "invalid"             // the request is malformed
+	CodeNotFound          Code = "not_found"           // no such record (or not visible to the caller)
+	CodeExists            Code = "exists"              // a create whose id is taken
+	CodeConflict          Code = "conflict"            // lost a race; retrying may succeed
+	CodePrecondition      Code = "precondition_failed" // If-Match did not match
+	CodeRefused           Code = "refused"             // the program's rules refuse it: see Reasons
+	CodeSlotFull          Code = "slot_full"           // no seat left
+	CodeUnauthenticated   Code = "unauthenticated"
+	CodeForbidden         Code = "forbidden"
+	CodeIdempotencyReused Code = "idempotency_key_reused" // same key, different request
+	CodeInternal          Code = "internal"
 )
 
 // Error is an error with a code and a message a person can act on. A

@@ -56,4 +56,3 @@ func (a *App) Rebuild(ctx context.Context, pr Principal) (int, error) {
 	})
 	return n, err
 }
-
