@@ -49,8 +49,12 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// ErrorCode returns the code of err, CodeInternal for an error without one.
+// ErrorCode returns the code of err: "" for nil, CodeInternal for an
+// error without one.
 func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code

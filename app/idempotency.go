@@ -46,6 +46,12 @@ func (a *App) Idempotent(ctx context.Context, pr Principal, key string, request 
 		return st, b, ok, err
 	}
 	if err != nil {
+		// A concurrent first call with this key may have committed while
+		// this one ran and was refused for it (the seat or the booking is
+		// already taken): the caller gets the winner's answer.
+		if st, b, ok, rerr := a.replay(ctx, pr, key, sum[:]); ok && rerr == nil {
+			return st, b, true, nil
+		}
 		return 0, nil, false, err
 	}
 	return rec.status, rec.body, false, nil

@@ -9,7 +9,7 @@ import (
 
 // Rebuild recreates every read model from the ledger: it empties them,
 // then runs the same projection the writes run over every stream, and
-// recounts the seats of open appointments. It runs in one transaction, so
+// recounts the seats every appointment not cancelled holds. It runs in one transaction, so
 // readers see the old read models or the new ones, never a mix.
 func (a *App) Rebuild(ctx context.Context, pr Principal) (int, error) {
 	if err := pr.mustBeAdmin("rebuild read models"); err != nil {
@@ -42,8 +42,10 @@ func (a *App) Rebuild(ctx context.Context, pr Principal) (int, error) {
 				if err := tx.ReplaceView(ctx, v); err != nil {
 					return storeErr(err, "read models of "+id)
 				}
+				// A seat stays taken once its slot is sat or missed; only a
+				// cancel or a reschedule gives it back.
 				for _, ap := range v.Appointments {
-					if ap.State == "open" {
+					if ap.State != "cancelled" {
 						if err := tx.ReserveSeat(ctx, ap.Center, ap.Slot); err != nil && !errors.Is(err, ledger.ErrFull) {
 							return storeErr(err, "seat")
 						}
