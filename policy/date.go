@@ -87,15 +87,29 @@ func (d Date) AppendFormat(b []byte) []byte {
 		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+dd/10), byte('0'+dd%10))
 }
 
-// Start returns the first instant of the date in loc. When midnight does not
-// exist there (a DST gap at midnight), it is the first instant that does.
+// Start returns the first instant of the date in loc. Midnight may not
+// exist (a DST gap at midnight, of any length) or may happen twice (a
+// fall-back at 01:00); Start walks the zone's constant-offset periods from
+// two days before and returns the first instant whose local date is d.
 func (d Date) Start(loc *time.Location) time.Time {
-	y, m, dd := d.Civil()
-	t := time.Date(y, m, dd, 0, 0, 0, 0, loc)
-	if DateIn(t, loc) != d { // normalised forward past a gap into the next day is impossible; backward means a gap
-		t = t.Add(time.Hour)
+	midnightUTC := int64(d) * 86400
+	t := time.Unix(midnightUTC-2*86400, 0).In(loc)
+	for i := 0; i < 64; i++ {
+		_, off := t.Zone()
+		_, end := t.ZoneBounds()
+		cand := max(midnightUTC-int64(off), t.Unix())
+		if end.IsZero() || cand < end.Unix() {
+			if c := time.Unix(cand, 0).In(loc); DateIn(c, loc) == d {
+				return c
+			}
+		}
+		if end.IsZero() {
+			break
+		}
+		t = end.In(loc)
 	}
-	return t
+	y, m, dd := d.Civil()
+	return time.Date(y, m, dd, 0, 0, 0, 0, loc)
 }
 
 // DateIn returns the calendar date of instant t in loc (T2).
