@@ -1,0 +1,212 @@
+// Package ledgertest is the one behaviour suite every ledger.Store must
+// pass. ledger/sqlite and ledger/postgres run it from their tests:
+//
+//	func TestStore(t *testing.T) {
+//		ledgertest.Run(t, func(t *testing.T) ledger.Store { ... a fresh, empty, migrated store ... })
+//	}
+//
+// Where ledger.go leaves a behaviour open, the suite settles it, so both
+// stores answer the app alike:
+//
+//   - Rev is 1 after CreateCandidate or CreateCenter, whatever the
+//     argument's Rev, and each successful update adds 1. An update of an
+//     unknown id is ErrNotFound; of a stale Rev, ErrConflict.
+//   - A Page with Limit <= 0 has no limit; After "" starts at the
+//     beginning. StreamIDs' limit reads the same way.
+//   - ListFees' cursor is the decimal Seq of the last fee of the previous
+//     page, fees come in (Seq, written order), and only the candidate's own.
+//   - View returns each slice in the order ReplaceView was given it, with
+//     every row's Candidate set to the view's candidate.
+//   - Streams do not need a candidate record: the suite appends to ids that
+//     were never created.
+//   - PutProgram with Active set makes that version the active one.
+//   - ReserveSeat at an unknown center is ErrNotFound; ReleaseSeat of a
+//     slot with no seat taken does nothing; SeatsTaken of a slot never
+//     reserved is 0. A slot is an instant: the same instant in another zone
+//     is the same slot.
+//   - A second CreateToken with a taken id or hash, and a second
+//     SaveIdempotentResponse for the same principal and key, are ErrExists.
+//   - A write inside View fails and leaves nothing behind.
+//   - Times come back equal to the microsecond (compared in UTC; the
+//     suite's times have microseconds and a non-UTC zone). JSON fields are
+//     compared as JSON values (jsonb may reformat them); byte fields
+//     (token hashes, response bodies, program sources) byte for byte.
+//
+// Each subtest opens its own store; none runs in parallel with another.
+package ledgertest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/recert/recert/ledger"
+)
+
+// Run runs the suite. open must return a fresh, empty, migrated store and
+// arrange its cleanup with t.Cleanup.
+func Run(t *testing.T, open func(t *testing.T) ledger.Store) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, ledger.Store)
+	}{
+		{"Ready", testReady},
+		{"Streams/Append", testAppend},
+		{"Streams/StaleVersion", testStaleVersion},
+		{"Streams/ConcurrentAppend", testConcurrentAppend},
+		{"Streams/StreamIDs", testStreamIDs},
+		{"Programs", testPrograms},
+		{"Candidates/CRUD", testCandidates},
+		{"Candidates/List", testListCandidates},
+		{"Centers/CRUD", testCenters},
+		{"Centers/List", testListCenters},
+		{"Centers/Seats", testSeats},
+		{"Centers/ConcurrentSeats", testConcurrentSeats},
+		{"Views/ReplaceAndRead", testReplaceView},
+		{"Views/Appointments", testListAppointments},
+		{"Views/Fees", testListFees},
+		{"Views/Truncate", testTruncateViews},
+		{"Tokens", testTokens},
+		{"Idempotency", testIdempotency},
+		{"Imports", testImports},
+		{"Tx/Rollback", testRollback},
+		{"Tx/ReadYourWrites", testReadYourWrites},
+		{"Tx/ViewIsReadOnly", testViewIsReadOnly},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.fn(t, open(t))
+		})
+	}
+}
+
+func testReady(t *testing.T, s ledger.Store) {
+	if err := s.Ready(t.Context()); err != nil {
+		t.Fatalf("Ready on a fresh store: %v", err)
+	}
+}
+
+// zone is where the suite's times are written, so a store that drops the
+// zone without converting to UTC shows.
+var zone = time.FixedZone("UTC+05:30", 5*3600+30*60)
+
+// at is a time with microseconds, in zone.
+func at(day, hour int) time.Time {
+	return time.Date(2026, time.March, day, hour, 17, 42, 123456000, zone)
+}
+
+// update runs fn in s.Update and fails the test on an error.
+func update(t *testing.T, s ledger.Store, fn func(ledger.Tx) error) {
+	t.Helper()
+	if err := s.Update(t.Context(), fn); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+}
+
+// view runs fn in s.View and fails the test on an error.
+func view(t *testing.T, s ledger.Store, fn func(ledger.Tx) error) {
+	t.Helper()
+	if err := s.View(t.Context(), fn); err != nil {
+		t.Fatalf("View: %v", err)
+	}
+}
+
+// wantErr fails the test unless errors.Is(err, target).
+func wantErr(t *testing.T, what string, err, target error) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		t.Fatalf("%s: got error %v, want %v", what, err, target)
+	}
+}
+
+// same compares want and got after normalize.
+func same(t *testing.T, what string, want, got any) {
+	t.Helper()
+	w, g := normalize(want), normalize(got)
+	if !reflect.DeepEqual(w, g) {
+		t.Errorf("%s:\n got  %s\n want %s", what, show(g), show(w))
+	}
+}
+
+func show(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%+v", v)
+	}
+	return string(b)
+}
+
+var (
+	timeType = reflect.TypeFor[time.Time]()
+	jsonType = reflect.TypeFor[json.RawMessage]()
+)
+
+// normalize returns a deep copy of v in which times are UTC without a
+// monotonic reading, JSON is canonical (keys sorted, no spaces), and empty
+// slices are nil, so that reflect.DeepEqual compares what a store must keep
+// rather than how it happens to hand it back.
+func normalize(v any) any {
+	if v == nil {
+		return nil
+	}
+	return norm(reflect.ValueOf(v)).Interface()
+}
+
+func norm(v reflect.Value) reflect.Value {
+	switch v.Type() {
+	case timeType:
+		return reflect.ValueOf(v.Interface().(time.Time).UTC().Round(0))
+	case jsonType:
+		return reflect.ValueOf(canonicalJSON(json.RawMessage(v.Bytes())))
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		out := reflect.New(v.Type()).Elem()
+		for i := range v.NumField() {
+			if out.Field(i).CanSet() {
+				out.Field(i).Set(norm(v.Field(i)))
+			}
+		}
+		return out
+	case reflect.Slice:
+		if v.Len() == 0 {
+			return reflect.Zero(v.Type())
+		}
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return v
+		}
+		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := range v.Len() {
+			out.Index(i).Set(norm(v.Index(i)))
+		}
+		return out
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		p := reflect.New(v.Type().Elem())
+		p.Elem().Set(norm(v.Elem()))
+		return p
+	}
+	return v
+}
+
+// canonicalJSON re-encodes m with sorted keys; invalid JSON is kept as is,
+// so that a store that mangles it still fails the comparison.
+func canonicalJSON(m json.RawMessage) json.RawMessage {
+	if len(m) == 0 {
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal(m, &v); err != nil {
+		return m
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return m
+	}
+	return out
+}

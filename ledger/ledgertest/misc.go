@@ -1,0 +1,231 @@
+package ledgertest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"testing"
+
+	"github.com/recert/recert/ledger"
+)
+
+func testTokens(t *testing.T, s ledger.Store) {
+	ctx := t.Context()
+	hash := sha256.Sum256([]byte("secret-1"))
+	tok := ledger.Token{ID: "t1", Hash: hash[:], Role: "center", Subject: "x1", Name: "front desk", CreatedAt: at(3, 8)}
+	update(t, s, func(tx ledger.Tx) error { return tx.CreateToken(ctx, tok) })
+
+	var got ledger.Token
+	view(t, s, func(tx ledger.Tx) (err error) {
+		got, err = tx.TokenByHash(ctx, hash[:])
+		return err
+	})
+	same(t, "TokenByHash", tok, got)
+	if !bytes.Equal(got.Hash, hash[:]) {
+		t.Errorf("token hash = %x, want %x", got.Hash, hash)
+	}
+
+	other := sha256.Sum256([]byte("secret-2"))
+	err := s.View(ctx, func(tx ledger.Tx) error { _, err := tx.TokenByHash(ctx, other[:]); return err })
+	wantErr(t, "TokenByHash of an unknown hash", err, ledger.ErrNotFound)
+
+	dupID := tok
+	dupID.Hash = other[:]
+	err = s.Update(ctx, func(tx ledger.Tx) error { return tx.CreateToken(ctx, dupID) })
+	wantErr(t, "CreateToken with a taken id", err, ledger.ErrExists)
+	dupHash := tok
+	dupHash.ID = "t2"
+	err = s.Update(ctx, func(tx ledger.Tx) error { return tx.CreateToken(ctx, dupHash) })
+	wantErr(t, "CreateToken with a taken hash", err, ledger.ErrExists)
+}
+
+func testIdempotency(t *testing.T, s ledger.Store) {
+	ctx := t.Context()
+	get := func(principal, key string) (ledger.IdempotentResponse, error) {
+		var r ledger.IdempotentResponse
+		err := s.View(ctx, func(tx ledger.Tx) (err error) {
+			r, err = tx.IdempotentResponse(ctx, principal, key)
+			return err
+		})
+		return r, err
+	}
+	_, err := get("t1", "k1")
+	wantErr(t, "IdempotentResponse of a new key", err, ledger.ErrNotFound)
+
+	reqHash := sha256.Sum256([]byte(`{"exam":"SAA-C03"}`))
+	// Not JSON-shaped on purpose: the body is bytes, kept exactly.
+	body := []byte("{\"id\":  \"a1\",\n \"z\": 1, \"a\": 2}\n\x00\xff trailing  ")
+	r := ledger.IdempotentResponse{Key: "k1", Principal: "t1", RequestHash: reqHash[:], Status: 201, Body: body, CreatedAt: at(4, 15)}
+	update(t, s, func(tx ledger.Tx) error { return tx.SaveIdempotentResponse(ctx, r) })
+
+	got, err := get("t1", "k1")
+	if err != nil {
+		t.Fatalf("IdempotentResponse of a saved key: %v", err)
+	}
+	if !bytes.Equal(got.Body, body) {
+		t.Errorf("saved body = %q, want %q byte for byte", got.Body, body)
+	}
+	same(t, "IdempotentResponse", r, got)
+
+	_, err = get("t2", "k1")
+	wantErr(t, "IdempotentResponse of another principal's key", err, ledger.ErrNotFound)
+	again := r
+	again.Status, again.Body = 500, []byte("second")
+	err = s.Update(ctx, func(tx ledger.Tx) error { return tx.SaveIdempotentResponse(ctx, again) })
+	wantErr(t, "SaveIdempotentResponse of a saved key", err, ledger.ErrExists)
+	if got, _ := get("t1", "k1"); !bytes.Equal(got.Body, body) || got.Status != 201 {
+		t.Errorf("a second save replaced the first response: %d %q", got.Status, got.Body)
+	}
+}
+
+func testImports(t *testing.T, s ledger.Store) {
+	ctx := t.Context()
+	pos := func(name string) int64 {
+		t.Helper()
+		var p int64
+		view(t, s, func(tx ledger.Tx) (err error) {
+			p, err = tx.ImportPosition(ctx, name)
+			return err
+		})
+		return p
+	}
+	if p := pos("legacy.csv"); p != 0 {
+		t.Errorf("ImportPosition of a new import = %d, want 0", p)
+	}
+	update(t, s, func(tx ledger.Tx) error { return tx.SetImportPosition(ctx, "legacy.csv", 42) })
+	if p := pos("legacy.csv"); p != 42 {
+		t.Errorf("ImportPosition = %d, want 42", p)
+	}
+	update(t, s, func(tx ledger.Tx) error { return tx.SetImportPosition(ctx, "legacy.csv", 1<<40) })
+	if p := pos("legacy.csv"); p != 1<<40 {
+		t.Errorf("ImportPosition after a second set = %d, want %d", p, int64(1<<40))
+	}
+	if p := pos("other.csv"); p != 0 {
+		t.Errorf("ImportPosition of another import = %d, want 0", p)
+	}
+}
+
+var errAbort = errors.New("ledgertest: abort")
+
+// testRollback writes to every kind of table in an Update whose fn then
+// fails: the caller gets fn's error and nothing is left behind.
+func testRollback(t *testing.T, s ledger.Store) {
+	ctx := t.Context()
+	update(t, s, func(tx ledger.Tx) error { return tx.CreateCenter(ctx, center("x1", 2)) })
+	slot := at(10, 9)
+	err := s.Update(ctx, func(tx ledger.Tx) error {
+		if err := tx.Append(ctx, "c1", 0, []ledger.Event{event("booked", 1)}); err != nil {
+			return err
+		}
+		if err := tx.ReplaceView(ctx, fullView("c1")); err != nil {
+			return err
+		}
+		if err := tx.ReserveSeat(ctx, "x1", slot); err != nil {
+			return err
+		}
+		if err := tx.CreateCandidate(ctx, candidate("c1")); err != nil {
+			return err
+		}
+		if err := tx.SetImportPosition(ctx, "legacy.csv", 7); err != nil {
+			return err
+		}
+		return errAbort
+	})
+	wantErr(t, "Update whose fn failed", err, errAbort)
+
+	if events, version := stream(t, s, "c1"); version != 0 || len(events) != 0 {
+		t.Errorf("rolled-back Append left version %d, %d events", version, len(events))
+	}
+	same(t, "View after a rolled-back ReplaceView", ledger.View{Candidate: "c1"}, readView(t, s, "c1"))
+	if n := taken(t, s, "x1", slot); n != 0 {
+		t.Errorf("rolled-back ReserveSeat left %d seats taken", n)
+	}
+	_, err = getCandidate(t, s, "c1")
+	wantErr(t, "Candidate after a rolled-back create", err, ledger.ErrNotFound)
+	view(t, s, func(tx ledger.Tx) error {
+		p, err := tx.ImportPosition(ctx, "legacy.csv")
+		if err == nil && p != 0 {
+			t.Errorf("rolled-back SetImportPosition left %d", p)
+		}
+		return err
+	})
+
+	// A store error returned by fn rolls back the writes before it as well.
+	update(t, s, func(tx ledger.Tx) error { return tx.ReserveSeat(ctx, "x1", slot) })
+	err = s.Update(ctx, func(tx ledger.Tx) error {
+		if err := tx.ReplaceView(ctx, fullView("c2")); err != nil {
+			return err
+		}
+		if err := tx.ReserveSeat(ctx, "x1", slot); err != nil {
+			return err
+		}
+		return tx.ReserveSeat(ctx, "x1", slot) // the third seat of two
+	})
+	wantErr(t, "Update reserving past Seats", err, ledger.ErrFull)
+	same(t, "View after an Update that ended in ErrFull", ledger.View{Candidate: "c2"}, readView(t, s, "c2"))
+	if n := taken(t, s, "x1", slot); n != 1 {
+		t.Errorf("SeatsTaken after an Update that ended in ErrFull = %d, want 1", n)
+	}
+}
+
+// testReadYourWrites: inside one Update, reads see the writes made before
+// them; the app appends and then projects the stream it just extended.
+func testReadYourWrites(t *testing.T, s ledger.Store) {
+	ctx := t.Context()
+	update(t, s, func(tx ledger.Tx) error {
+		if err := tx.Append(ctx, "c1", 0, []ledger.Event{event("booked", 1)}); err != nil {
+			return err
+		}
+		events, version, err := tx.Stream(ctx, "c1")
+		if err != nil {
+			return err
+		}
+		if version != 1 || len(events) != 1 {
+			t.Errorf("Stream inside the appending Update: version %d, %d events; want 1, 1", version, len(events))
+		}
+		if err := tx.ReplaceView(ctx, fullView("c1")); err != nil {
+			return err
+		}
+		v, err := tx.View(ctx, "c1")
+		if err != nil {
+			return err
+		}
+		same(t, "View inside the replacing Update", fullView("c1"), v)
+		return nil
+	})
+	// And View sees what Update committed, over several reads.
+	view(t, s, func(tx ledger.Tx) error {
+		_, version, err := tx.Stream(ctx, "c1")
+		if err != nil {
+			return err
+		}
+		a, err := tx.Appointment(ctx, "c1-a1")
+		if err != nil {
+			return err
+		}
+		if version != 1 || a.ID != "c1-a1" {
+			t.Errorf("View after commit: version %d, appointment %q", version, a.ID)
+		}
+		return nil
+	})
+}
+
+// testViewIsReadOnly: a write inside View is an error and writes nothing.
+func testViewIsReadOnly(t *testing.T, s ledger.Store) {
+	ctx := t.Context()
+	err := s.View(ctx, func(tx ledger.Tx) error {
+		return tx.Append(ctx, "c1", 0, []ledger.Event{event("booked", 1)})
+	})
+	if err == nil {
+		t.Error("Append inside View succeeded")
+	}
+	err = s.View(ctx, func(tx ledger.Tx) error { return tx.CreateCandidate(ctx, candidate("c1")) })
+	if err == nil {
+		t.Error("CreateCandidate inside View succeeded")
+	}
+	if _, version := stream(t, s, "c1"); version != 0 {
+		t.Errorf("Append inside View wrote: version %d", version)
+	}
+	_, err = getCandidate(t, s, "c1")
+	wantErr(t, "Candidate created inside View", err, ledger.ErrNotFound)
+}
