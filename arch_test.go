@@ -28,6 +28,7 @@ var allowed = map[string][]string{
 	"ledger/postgres":   {"ledger"},
 	"ledger/ledgertest": {"ledger"},
 	"internal/pgtest":   {},
+	"internal/loadgen":  {},
 	"app":               {"policy", "ledger", "definition", "programs"},
 	"httpapi":           {"app", "ledger", "policy"},
 	"cmd/recert":        {"*"},
