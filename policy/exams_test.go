@@ -113,19 +113,56 @@ func equalCodes(a, b []policy.Code) bool {
 	return true
 }
 
-// E5: forms carry raw-to-scaled conversion tables. The engine does not
-// expose a conversion (there is no raw-score API in policy: Form and
-// ScorePoint are data only, and a scenario's scores are already scaled).
-// What the engine enforces is that a table is well formed, in Compile; that
-// and the reference program's illustrative table are tested here.
+// E5: a raw score taken on a form becomes a scaled score by the form's
+// conversion table (Exam.Scale), interpolated linearly between points and
+// rounded half up; the passing standard carries across forms by equating.
+// Compile refuses a malformed table.
 func TestE5FormConversion(t *testing.T) {
 	aif, ok := aws().Exam("AIF-C01")
 	if !ok || len(aif.Forms) != 1 {
 		t.Fatalf("AIF-C01 forms: %+v", aif)
 	}
-	want := []policy.ScorePoint{{Raw: 0, Scaled: 100}, {Raw: 35, Scaled: 700}, {Raw: 50, Scaled: 1000}}
+	want := []policy.ScorePoint{pt(0, 100), pt(35, 700), pt(50, 1000)}
 	if f := aif.Forms[0]; f.ID != "illustrative" || len(f.Points) != 3 || f.Points[0] != want[0] || f.Points[1] != want[1] || f.Points[2] != want[2] {
 		t.Errorf("AIF-C01 form %+v, want illustrative %v", f, want)
+	}
+	// The reference program's illustrative table: 35 of 50 is the 700 line.
+	for _, c := range []struct{ raw, scaled int }{
+		{0, 100}, {1, 117}, {17, 391}, {34, 683}, {35, 700}, {36, 720}, {49, 980}, {50, 1000},
+	} {
+		got, err := aif.Scale("illustrative", c.raw)
+		if err != nil || got != c.scaled {
+			t.Errorf("AIF-C01 raw %d: scaled %d, %v; want %d", c.raw, got, err, c.scaled)
+		}
+		if err == nil && aif.Passes(got) != (c.raw >= 35) {
+			t.Errorf("AIF-C01 raw %d (scaled %d): passes %v", c.raw, got, aif.Passes(got))
+		}
+	}
+	for _, raw := range []int{-1, 51} {
+		if got, err := aif.Scale("illustrative", raw); err == nil {
+			t.Errorf("AIF-C01 raw %d: scaled %d, want an error", raw, got)
+		}
+	}
+	if got, err := aif.Scale("no-such-form", 35); err == nil {
+		t.Errorf("unknown form: scaled %d, want an error", got)
+	}
+	// Equating: two forms with different raw lines both scale to 700 there;
+	// halves round up.
+	e := policy.Exam{Code: "X-01", ScoreMin: 100, ScoreMax: 1000, PassingScore: 700, Forms: []policy.Form{
+		{ID: "easy", Points: []policy.ScorePoint{pt(0, 100), pt(40, 700), pt(50, 1000)}},
+		{ID: "hard", Points: []policy.ScorePoint{pt(0, 100), pt(30, 700), pt(50, 1000)}},
+		{ID: "half", Points: []policy.ScorePoint{pt(0, 100), pt(2, 101), pt(4, 103)}},
+	}}
+	for _, c := range []struct {
+		form        string
+		raw, scaled int
+	}{
+		{"easy", 40, 700}, {"easy", 39, 685}, {"hard", 30, 700}, {"hard", 29, 680}, {"hard", 31, 715},
+		{"half", 1, 101}, {"half", 3, 102},
+	} {
+		if got, err := e.Scale(c.form, c.raw); err != nil || got != c.scaled {
+			t.Errorf("form %s raw %d: scaled %d, %v; want %d", c.form, c.raw, got, err, c.scaled)
+		}
 	}
 	cases := []struct {
 		name   string

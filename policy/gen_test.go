@@ -49,11 +49,17 @@ func genBase(t *rapid.T) time.Time {
 // so that boundaries (exactly 24 hours, local midnight) come up.
 func minutes(t *rapid.T, label string, lo, hi int) time.Duration {
 	m := rapid.IntRange(lo, hi).Draw(t, label)
-	switch rapid.IntRange(0, 3).Draw(t, label+"-round") {
+	switch rapid.IntRange(0, 4).Draw(t, label+"-round") {
 	case 0:
 		m -= m % 60
 	case 1:
 		m -= m % (24 * 60)
+	case 2: // near a rule's boundary: 1 and 14 days, 2 and 3 years
+		days := rapid.SampledFrom([]int{1, 13, 14, 15, 729, 730, 731, 1095, 1096, 1097}).Draw(t, label+"-days")
+		m = days*24*60 + rapid.IntRange(-120, 120).Draw(t, label+"-jitter")
+		if m > hi {
+			m = hi
+		}
 	}
 	if m < lo {
 		m = lo
@@ -82,9 +88,13 @@ func genEvents(t *rapid.T, label string, exams []string, prefix string, now time
 	var events []policy.Event
 	var ids []string
 	var open []*genAppt
-	n := rapid.IntRange(0, 14).Draw(t, label+"-n")
+	n := rapid.IntRange(0, 24).Draw(t, label+"-n")
+	if rapid.Bool().Draw(t, label+"-long") { // rapid favours small numbers
+		n += 12
+	}
 	for i := 0; i < n; i++ {
-		kind := rapid.IntRange(0, 7).Draw(t, label+"-kind")
+		// book, reschedule, cancel, sit, miss, imported result, nothing
+		kind := []int{0, 0, 0, 1, 2, 3, 3, 4, 5, 5, 5, 6}[rapid.IntRange(0, 11).Draw(t, label+"-kind")]
 		if sittingsOnly {
 			kind = 5
 		}
@@ -134,7 +144,7 @@ func genEvents(t *rapid.T, label string, exams []string, prefix string, now time
 // genScore is a scaled score, often near a passing line.
 func genScore(t *rapid.T, label string) int {
 	if rapid.Bool().Draw(t, label+"-near") {
-		return rapid.SampledFrom([]int{100, 699, 700, 719, 720, 749, 750, 1000}).Draw(t, label+"-score")
+		return rapid.SampledFrom([]int{100, 699, 700, 719, 720, 749, 750, 800, 900, 1000}).Draw(t, label+"-score")
 	}
 	return rapid.IntRange(100, 1000).Draw(t, label+"-score")
 }

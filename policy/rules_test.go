@@ -1,9 +1,46 @@
 package policy_test
 
-// MUTATION RESULTS
+// MUTATION RESULTS: each rule's table test fails when the engine line(s)
+// enforcing the rule are removed. Each mutant was built in a copy of the
+// tree (the engine files here were never edited), one at a time, and the
+// named test run with -count=1; every one FAILED (the mutant was killed).
+// Line numbers are those of the engine as of commit 8378aba and later.
 //
-// Placeholder: filled in once every table test has been run against the
-// engine with its rule removed.
+//	R1  rules.go:133     // d.refuse(b.retake) // R1                     TestR1RetakeWait: FAIL (7 cases)
+//	R3  rules.go:136     // d.refuse(b.lock) // R3                       TestR3PassedLockout: FAIL (7)
+//	R4  rules.go:126     // d.refuse(Reason{Code: SlotNotFuture...       TestR4SlotNotFuture: FAIL (5)
+//	R5  rules.go:149     // d.refuse(Reason{Code: AlreadyBooked...       TestR5OneOpenAppointment: FAIL (4)
+//	R6  decide.go:240-241 the AppointmentClosed refuse and its return    TestR6Closed: FAIL (6)
+//	R7  decide.go:252    // d.refuse(Reason{Code: ChangeWindowClosed...  TestR7ChangeWindow: FAIL (5)
+//	R8  rules.go:166-167 the NoShowWait refuse and d.RetryAt = ...       TestR8NoShow: FAIL (5)
+//	R9  decide.go:172    // d.refuse(Reason{Code: RescheduleLimit...     TestR9RescheduleLimit: FAIL (2)
+//	E2  rules.go:129     // d.refuse(Reason{Code: ExamUnavailable...     TestE2TestDates: FAIL (6)
+//	E3  decide.go:214    // d.Passed = e.Passes(ask.Score)               TestE3PassingScore: FAIL
+//	E3  compile.go:250   Passes: scaled >= PassingScore -> scaled >      TestE3PassingScore: FAIL
+//	E5  scoring.go:34    rounding half up -> lo.Scaled + num/den         TestE5FormConversion: FAIL
+//	E5  compile.go:83    // checkForm(...)                               TestE5FormConversion: FAIL
+//	V1  rules.go:309     // t.Expires = validUntil(cert, s.date) (earn)  TestV1Validity: FAIL (8)
+//	V2  rules.go:289     if c.onPath(...) -> if false && c.onPath(...)   TestV2Recertification: FAIL (18)
+//	V2  rules.go:331     latest-version check -> return true             TestV2Recertification: FAIL (2)
+//	V3  rules.go:266-268 // if d > limit { return false, false }         TestV3ExpiredNotRenewable: FAIL (3)
+//	V3  rules.go:367-368 the NotActive refuse and its return             TestV3ExpiredNotRenewable: FAIL
+//	V4  report.go:93     // cr.NextReminder = d                          TestV4Reminders: FAIL
+//	V4  plan.go:81       // plan.Reminders = append(plan.Reminders, r)   TestV4Reminders: FAIL
+//	V5  report.go:174    // vs = append(vs, v) (issue on pass)           TestV5Vouchers: FAIL
+//	V5  report.go:187    // v.State, v.Appointment = VoucherUsed, a.id   TestV5Vouchers: FAIL
+//	V5  report.go:189    // v.State, ... = VoucherUnused, "" (return)    TestV5Vouchers: FAIL
+//	V5  report.go:188    timeliness (!a.cancelledAt.After(...)) removed  TestV5Vouchers: FAIL
+//	T2  date.go:122      z.off = int64(off) -> z.off = 0 (dates in UTC)  TestT2LocalDates: FAIL (15)
+//	T3  date.go:66       // dd = last (no clamping to Feb 28)            TestT3LeapDay: FAIL (8)
+//	T4  decide.go:250    slot - 24h -> slot.In(zone).AddDate(0, 0, -1)   TestT4ExactHours: FAIL (5)
+//	T4  rules.go:161     missed + 24h -> missed.In(zone).AddDate(0,0,1)  TestT4ExactHours: FAIL (1)
+//	T4  compile.go:139-144 the two "must be in hours" checks             TestT4ExactHours: FAIL
+//
+// The property tests kill several of these too: V1, V2 (both), V3
+// (renewable), T2 and the E3 boundary by TestPropertyExpiry; R4 and E2 by
+// TestPropertyMonotoneBooking; R3 and E2 by TestPropertyDeterministic (its
+// exact-earliest check). R2 (no attempt limit) is data (max_attempts: 0)
+// with no line to remove; TestR2UnlimitedAttempts pins it.
 
 import (
 	"testing"
