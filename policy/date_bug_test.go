@@ -7,17 +7,17 @@ import (
 	"github.com/recert/recert/policy"
 )
 
-// BUG: Date.Start promises the first instant of a date in a zone ("when
-// midnight does not exist there, the first instant that does"). It takes
-// time.Date's midnight and, if that falls on the day before, adds one hour.
-// That is wrong when midnight happens twice (a fall-back at 01:00, as in
-// Amman, Gaza and Hebron until 2021: time.Date picks the second midnight)
-// and when the gap at midnight is not one hour (Monrovia 1972: 44 min 30 s;
-// Catamarca 1991: two hours, where Start returns an instant of the day
-// before). Nothing in the engine calls Start today, so no decision is
-// wrong; a caller that does (a plan's "book from" instant, a server
-// listing slots) would be. Found by checking every zone's transitions
-// 1970-2040 for DateIn(Start(d)) == d and DateIn(Start(d)-1s) < d.
+// BUG (fixed in d8e0efb; kept as a regression test): Date.Start promises
+// the first instant of a date in a zone ("when midnight does not exist
+// there, the first instant that does"). It took time.Date's midnight and,
+// if that fell on the day before, added one hour. That was wrong when
+// midnight happens twice (a fall-back at 01:00, as in Amman, Gaza and
+// Hebron until 2021: time.Date picks the second midnight) and when the gap
+// at midnight is not one hour (Monrovia 1972: 44 min 30 s; Catamarca 1991:
+// two hours, where Start returned an instant of the day before). Nothing
+// in the engine called Start, so no decision was wrong. Found by checking
+// every zone's transitions 1970-2040 for DateIn(Start(d)) == d and
+// DateIn(Start(d)-1s) < d.
 func TestDateStartBug(t *testing.T) {
 	for _, c := range []struct{ date, tz, want string }{
 		{"2021-10-29", "Asia/Amman", "2021-10-28T21:00:00Z"},                  // 00:00 EEST; 00:00 EET an hour later

@@ -4,7 +4,7 @@ package policy_test
 // enforcing the rule are removed. Each mutant was built in a copy of the
 // tree (the engine files here were never edited), one at a time, and the
 // named test run with -count=1; every one FAILED (the mutant was killed).
-// Line numbers are those of the engine as of commit 8378aba and later.
+// Line numbers are those of the engine at commit d8e0efb.
 //
 //	R1  rules.go:133     // d.refuse(b.retake) // R1                     TestR1RetakeWait: FAIL (7 cases)
 //	R3  rules.go:136     // d.refuse(b.lock) // R3                       TestR3PassedLockout: FAIL (7)
@@ -30,7 +30,7 @@ package policy_test
 //	V5  report.go:187    // v.State, v.Appointment = VoucherUsed, a.id   TestV5Vouchers: FAIL
 //	V5  report.go:189    // v.State, ... = VoucherUnused, "" (return)    TestV5Vouchers: FAIL
 //	V5  report.go:188    timeliness (!a.cancelledAt.After(...)) removed  TestV5Vouchers: FAIL
-//	T2  date.go:122      z.off = int64(off) -> z.off = 0 (dates in UTC)  TestT2LocalDates: FAIL (15)
+//	T2  date.go:136      z.off = int64(off) -> z.off = 0 (dates in UTC)  TestT2LocalDates: FAIL (15)
 //	T3  date.go:66       // dd = last (no clamping to Feb 28)            TestT3LeapDay: FAIL (8)
 //	T4  decide.go:250    slot - 24h -> slot.In(zone).AddDate(0, 0, -1)   TestT4ExactHours: FAIL (5)
 //	T4  rules.go:161     missed + 24h -> missed.In(zone).AddDate(0,0,1)  TestT4ExactHours: FAIL (1)
