@@ -1,0 +1,70 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/recert/recert/app"
+	"github.com/recert/recert/policy"
+)
+
+// resultIn is a sitting's result: for an appointment, or (imported
+// history) for a candidate's exam on a date; a scaled score, or a raw one
+// with the form it was taken on.
+type resultIn struct {
+	Appointment string       `json:"appointment"`
+	Candidate   string       `json:"candidate"`
+	Exam        string       `json:"exam"`
+	On          string       `json:"on"`
+	ScaledScore *int         `json:"scaled_score"`
+	RawScore    *int         `json:"raw_score"`
+	Form        string       `json:"form"`
+	Domains     []domainJSON `json:"domains"`
+}
+
+func recordResult(s *server, w http.ResponseWriter, r *http.Request) error {
+	body, err := readBody(w, r, maxJSONBody, "application/json")
+	if err != nil {
+		return err
+	}
+	var in resultIn
+	if err := decodeJSON(body, &in, false); err != nil {
+		return err
+	}
+	on, err := instant("on", in.On, false)
+	if err != nil {
+		return err
+	}
+	var domains []policy.DomainResult
+	for _, d := range in.Domains {
+		domains = append(domains, policy.DomainResult{Domain: d.Domain, Meets: d.Meets})
+	}
+	return s.post(w, r, body, http.StatusCreated, as(resultOut), func(ctx context.Context) (any, error) {
+		return s.app.RecordResult(ctx, principal(r), app.ResultInput{Candidate: in.Candidate, Appointment: in.Appointment,
+			Exam: in.Exam, On: on, Scaled: in.ScaledScore, Raw: in.RawScore, Form: in.Form, Domains: domains})
+	})
+}
+
+type tokenIn struct {
+	Role    string `json:"role"`
+	Subject string `json:"subject"`
+	Name    string `json:"name"`
+}
+
+// createToken answers the secret once. A retry with the same
+// Idempotency-Key replays that answer, secret included: it is the same
+// token, and the caller may not have received the first answer.
+func createToken(s *server, w http.ResponseWriter, r *http.Request) error {
+	body, err := readBody(w, r, maxJSONBody, "application/json")
+	if err != nil {
+		return err
+	}
+	var in tokenIn
+	if err := decodeJSON(body, &in, false); err != nil {
+		return err
+	}
+	return s.post(w, r, body, http.StatusCreated, as(tokenOut), func(ctx context.Context) (any, error) {
+		t, secret, err := s.app.CreateToken(ctx, principal(r), app.TokenInput{Role: app.Role(in.Role), Subject: in.Subject, Name: in.Name})
+		return app.TokenCreated{Token: t, Secret: secret}, err
+	})
+}

@@ -1,0 +1,51 @@
+package httpapi
+
+// route is one operation of the API. path is both a ServeMux pattern and
+// an OpenAPI path template: the two syntaxes agree for plain {name}
+// wildcards, which is all this API uses.
+type route struct {
+	method string
+	path   string
+	public bool // served without a token
+	handle handler
+}
+
+// routes is the API. It is the only list of routes: New registers it,
+// openapi_test checks it against openapi.json in both directions, and the
+// role test refuses to pass while a route has no row in its table.
+var routes = []route{
+	{"GET", "/healthz", true, healthz},
+	{"GET", "/openapi.json", true, openAPI},
+
+	{"POST", "/v1/programs", false, uploadProgram},
+	{"GET", "/v1/programs", false, listPrograms},
+	{"POST", "/v1/programs/{id}/versions/{version}/activate", false, activateProgram},
+	{"GET", "/v1/programs/{id}/definition", false, programDefinition},
+
+	{"POST", "/v1/candidates", false, createCandidate},
+	{"GET", "/v1/candidates", false, listCandidates},
+	{"GET", "/v1/candidates/{id}", false, getCandidate},
+	{"PATCH", "/v1/candidates/{id}", false, patchCandidate},
+	{"GET", "/v1/candidates/{id}/standing", false, standing},
+	{"GET", "/v1/candidates/{id}/fees", false, listFees},
+	{"GET", "/v1/candidates/{id}/certifications/{cert}/plan", false, plan},
+	{"GET", "/v1/candidates/{id}/certifications/{cert}/options", false, recertifyOptions},
+	{"POST", "/v1/candidates/{id}/decide", false, decide},
+
+	{"POST", "/v1/centers", false, createCenter},
+	{"GET", "/v1/centers", false, listCenters},
+	{"GET", "/v1/centers/{id}", false, getCenter},
+	{"PATCH", "/v1/centers/{id}", false, patchCenter},
+
+	{"POST", "/v1/appointments", false, book},
+	{"GET", "/v1/appointments", false, listAppointments},
+	{"GET", "/v1/appointments/{id}", false, getAppointment},
+	{"POST", "/v1/appointments/{id}/cancel", false, cancel},
+	{"POST", "/v1/appointments/{id}/reschedule", false, reschedule},
+	{"POST", "/v1/appointments/{id}/no-show", false, noShow},
+	{"POST", "/v1/appointments/{id}/medical-refund", false, medicalRefund},
+
+	{"POST", "/v1/results", false, recordResult},
+
+	{"POST", "/v1/tokens", false, createToken},
+}
