@@ -182,8 +182,11 @@ func (a *App) ListAppointments(ctx context.Context, pr Principal, f ledger.Appoi
 }
 
 func page(p ledger.Page) ledger.Page {
-	if p.Limit <= 0 || p.Limit > 500 {
+	switch {
+	case p.Limit <= 0:
 		p.Limit = 50
+	case p.Limit > 500:
+		p.Limit = 500
 	}
 	return p
 }

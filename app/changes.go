@@ -169,6 +169,9 @@ func (a *App) MedicalRefund(ctx context.Context, pr Principal, c Change, note st
 		if err != nil {
 			return err
 		}
+		if err := checkRev(ap, c); err != nil {
+			return err
+		}
 		if ap.State != "missed" {
 			return &Error{Code: CodeRefused, Message: "a medical exception applies to a missed appointment; " + ap.ID + " is " + ap.State, Reasons: []string{"not_missed"}}
 		}

@@ -37,7 +37,7 @@ func (a *App) Idempotent(ctx context.Context, pr Principal, key string, request 
 		return st, b, ok, err
 	}
 	rec := &idemRecord{principal: pr.TokenID, key: key, hash: sum[:], render: render}
-	_, err = do(context.WithValue(ctx, idemKey{}, rec))
+	v, err := do(context.WithValue(ctx, idemKey{}, rec))
 	if errors.Is(err, errIdemRace) {
 		st, b, ok, err := a.replay(ctx, pr, key, sum[:])
 		if !ok && err == nil {
@@ -53,6 +53,9 @@ func (a *App) Idempotent(ctx context.Context, pr Principal, key string, request 
 			return st, b, true, nil
 		}
 		return 0, nil, false, err
+	}
+	if rec.status == 0 { // a use case that stores nothing (a question, not a write)
+		rec.status, rec.body = render(v)
 	}
 	return rec.status, rec.body, false, nil
 }
@@ -92,13 +95,21 @@ var errIdemRace = errors.New("another request with this idempotency key committe
 // remember stores the response of a write under its Idempotency-Key, in
 // the write's transaction. Every write use case calls it last.
 func (a *App) remember(ctx context.Context, tx ledger.Tx, v any) error {
+	return a.rememberAs(ctx, tx, v, v)
+}
+
+// rememberAs answers with v but stores stored: a response holding a
+// secret (a new token) is replayed without it, so that no secret is ever
+// kept in the database in clear.
+func (a *App) rememberAs(ctx context.Context, tx ledger.Tx, v, stored any) error {
 	rec, _ := ctx.Value(idemKey{}).(*idemRecord)
 	if rec == nil {
 		return nil
 	}
 	rec.status, rec.body = rec.render(v)
+	st, body := rec.render(stored)
 	err := tx.SaveIdempotentResponse(ctx, ledger.IdempotentResponse{Key: rec.key, Principal: rec.principal, RequestHash: rec.hash,
-		Status: rec.status, Body: rec.body, CreatedAt: a.now().UTC()})
+		Status: st, Body: body, CreatedAt: a.now().UTC()})
 	if errors.Is(err, ledger.ErrExists) || errors.Is(err, ledger.ErrConflict) {
 		return errIdemRace
 	}

@@ -67,9 +67,8 @@ func (a *App) Programs(ctx context.Context, pr Principal) ([]ProgramInfo, error)
 		if err != nil {
 			return storeErr(err, "programs")
 		}
-		seenAWS := false
+		activeAWS := false
 		for _, id := range ids {
-			seenAWS = seenAWS || id == "aws"
 			vs, err := tx.ProgramVersions(ctx, id)
 			if err != nil {
 				return storeErr(err, "program "+id)
@@ -79,10 +78,11 @@ func (a *App) Programs(ctx context.Context, pr Principal) ([]ProgramInfo, error)
 				if err != nil {
 					continue
 				}
+				activeAWS = activeAWS || (v.ID == "aws" && v.Active)
 				out = append(out, ProgramInfo{ID: v.ID, Version: v.Version, Name: p.Name, Active: v.Active, Exams: len(p.Exams), Certs: len(p.Certifications)})
 			}
 		}
-		if !seenAWS {
+		if !activeAWS { // decisions use the built-in version until another is activated
 			p := definition.AWS()
 			out = append([]ProgramInfo{{ID: p.ID, Version: p.Version, Name: p.Name, Active: true, Exams: len(p.Exams), Certs: len(p.Certifications)}}, out...)
 		}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/recert/recert/ledger"
@@ -127,6 +128,11 @@ func (a *App) Plan(ctx context.Context, pr Principal, candidate, certification s
 func (a *App) Fees(ctx context.Context, pr Principal, candidate string, p ledger.Page) ([]ledger.Fee, error) {
 	if !pr.canSeeCandidate(candidate) {
 		return nil, hidden("candidate " + candidate)
+	}
+	if p.After != "" {
+		if _, err := strconv.ParseInt(p.After, 10, 64); err != nil {
+			return nil, invalid("after", "the fees cursor %q is not one this API gave", p.After)
+		}
 	}
 	var out []ledger.Fee
 	err := a.store.View(ctx, func(tx ledger.Tx) error {

@@ -60,7 +60,7 @@ func (a *App) CreateToken(ctx context.Context, pr Principal, in TokenInput) (led
 		if err := tx.CreateToken(ctx, t); err != nil {
 			return storeErr(err, "token")
 		}
-		return a.remember(ctx, tx, TokenCreated{Token: t, Secret: secret})
+		return a.rememberAs(ctx, tx, TokenCreated{Token: t, Secret: secret}, TokenCreated{Token: t})
 	})
 	return t, secret, err
 }
