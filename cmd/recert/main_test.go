@@ -2,12 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -122,8 +127,60 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestServeSaysItIsNotBuilt(t *testing.T) {
-	if _, err := run(t, "", "serve"); err == nil {
-		t.Fatal("serve must exit non-zero until the server exists")
+// syncBuffer is a bytes.Buffer safe to read while the server writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestServe starts the server as `recert serve` does, on a free port and a
+// new SQLite file, and checks what it prints and that it answers.
+func TestServe(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db := filepath.Join(t.TempDir(), "recert.db")
+	root := newRoot()
+	out := &syncBuffer{}
+	root.SetOut(out)
+	root.SetErr(out)
+	root.SetArgs([]string{"serve", "--addr", "127.0.0.1:0", "--db", db})
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	re := regexp.MustCompile(`serving (http://\S+) .*\nadmin token \(shown once; keep it\): (rct_\S+)`)
+	var m []string
+	for i := 0; i < 500 && m == nil; i++ {
+		m = re.FindStringSubmatch(out.String())
+		time.Sleep(10 * time.Millisecond)
+	}
+	if m == nil {
+		t.Fatalf("serve printed no URL and token:\n%s", out.String())
+	}
+	url, token := m[1], m[2]
+	resp, err := http.Get(url + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET /healthz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	req, _ := http.NewRequest("POST", url+"/v1/candidates", strings.NewReader(`{"name":"Ada","time_zone":"Europe/Berlin"}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("POST /v1/candidates with the printed token: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve ended with %v", err)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("serve did not create the database: %v", err)
 	}
 }

@@ -1,17 +1,114 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/recert/recert/app"
+	"github.com/recert/recert/httpapi"
 )
 
 func newServe() *cobra.Command {
-	return &cobra.Command{
+	var addr, db string
+	var noToken bool
+	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Run the HTTP server (not built yet)",
+		Short: "Run the HTTP server",
+		Long: "serve runs the HTTP API on --addr over the database --db: by default an embedded SQLite\n" +
+			"file recert.db in the working directory, created when absent; a postgres:// URL runs the\n" +
+			"same server on PostgreSQL, and several servers may share one PostgreSQL database.\n" +
+			"It prints the URL and a new admin token, shown once.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("the server does not exist yet; the policy engine is available as `recert decide`, `recert test`, `recert status` and `recert plan`")
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return serve(ctx, cmd, addr, db, !noToken)
 		},
 	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "the address to listen on")
+	dbFlag(cmd.Flags(), &db)
+	cmd.Flags().BoolVar(&noToken, "no-token", false, "do not create an admin token at start")
+	return cmd
+}
+
+// serve runs until ctx ends, then shuts down gracefully: requests in
+// flight finish (up to ten seconds) and the store is closed.
+func serve(ctx context.Context, cmd *cobra.Command, addr, db string, token bool) error {
+	out := cmd.OutOrStdout()
+	st, err := openStore(ctx, db)
+	if err != nil {
+		return fmt.Errorf("opening the database %s: %w", db, err)
+	}
+	defer st.Close()
+	a := app.New(st)
+	if err := a.Ready(ctx); err != nil {
+		return fmt.Errorf("the database %s is not ready: %w", db, err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+	srv := &http.Server{
+		Handler:           httpapi.New(a, httpapi.Options{Logger: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	fmt.Fprintf(out, "recert is serving http://%s (database %s, program %s)\n", ln.Addr(), redact(db), "aws built in")
+	if token {
+		secret, err := a.BootstrapAdmin(ctx)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("creating the admin token: %w", err)
+		}
+		fmt.Fprintf(out, "admin token (shown once; keep it): %s\n", secret)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// redact hides a PostgreSQL URL's password in what serve prints.
+func redact(dsn string) string {
+	if u, err := parseURL(dsn); err == nil && u != "" {
+		return u
+	}
+	return dsn
+}
+
+func parseURL(dsn string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" || u.User == nil {
+		return "", err
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String(), nil
 }
