@@ -41,6 +41,7 @@ type DB struct {
 	path   string
 	writer *sql.DB // one connection: writes are serialized here
 	reader *sql.DB // query-only connections for View
+	stmts  map[*sql.DB]*stmtCache
 }
 
 // Open opens (creating if needed) the database at path and applies the
@@ -79,7 +80,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := reader.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("ledger/sqlite: open %s for reading: %w", path, err), reader.Close(), writer.Close())
 	}
-	return &DB{path: path, writer: writer, reader: reader}, nil
+	return &DB{path: path, writer: writer, reader: reader,
+		stmts: map[*sql.DB]*stmtCache{writer: newStmtCache(writer), reader: newStmtCache(reader)}}, nil
 }
 
 // checkPath refuses names that would not be one shared database file.
@@ -139,6 +141,17 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(ledg
 }
 
 func (db *DB) once(ctx context.Context, pool *sql.DB, readOnly bool, fn func(ledger.Tx) error) error {
+	var misses []string
+	err := db.attempt(ctx, pool, readOnly, fn, &misses)
+	// The transaction has ended, so its connection is free again: prepare
+	// the statements it ran unprepared, for the transactions to come.
+	if len(misses) > 0 {
+		db.stmts[pool].warm(context.WithoutCancel(ctx), misses)
+	}
+	return err
+}
+
+func (db *DB) attempt(ctx context.Context, pool *sql.DB, readOnly bool, fn func(ledger.Tx) error, misses *[]string) error {
 	sqlTx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
 	if err != nil {
 		return fmt.Errorf("ledger/sqlite: begin: %w", err)
@@ -152,7 +165,7 @@ func (db *DB) once(ctx context.Context, pool *sql.DB, readOnly bool, fn func(led
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err := fn(&tx{tx: sqlTx, readOnly: readOnly}); err != nil {
+	if err := fn(&tx{tx: cachedTx{Tx: sqlTx, cache: db.stmts[pool], misses: misses}, readOnly: readOnly}); err != nil {
 		return err
 	}
 	done = true
@@ -183,6 +196,9 @@ func (db *DB) Ready(ctx context.Context) error {
 // Close closes both pools; the last connection to close checkpoints the
 // WAL into the database file.
 func (db *DB) Close() error {
+	for _, c := range db.stmts {
+		c.close()
+	}
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
 

@@ -13,7 +13,7 @@ import (
 
 // tx is the ledger.Tx of one Update or View.
 type tx struct {
-	tx       *sql.Tx
+	tx       cachedTx
 	readOnly bool
 }
 
