@@ -2,6 +2,7 @@ package loadgen_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -20,17 +21,17 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-const (
-	candidates  = 10_000
-	concurrency = 32
-)
+const candidates = 10_000
+
+// concurrency is how many clients book at once.
+var concurrency = flag.Int("concurrency", 16, "concurrent clients of the booking load")
 
 // BenchmarkBookings books candidates' exams through the whole server (HTTP
 // on loopback, app, policy engine, store) and reports bookings per second
 // and latency percentiles: on SQLite, on PostgreSQL with one server, and
 // with two servers sharing one PostgreSQL database.
 //
-//	go test ./internal/loadgen -run XXX -bench Bookings -benchtime 1x
+//	go test ./internal/loadgen -run XXX -bench Bookings -benchtime 1x [-concurrency 32]
 func BenchmarkBookings(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) {
 		st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "recert.db"))
@@ -107,10 +108,10 @@ func runBookings(b *testing.B, stores []ledger.Store) {
 // runAll spreads the requests over the servers round-robin.
 func runAll(urls []string, n int, mk func(i int) loadgen.Request) loadgen.Result {
 	if len(urls) == 1 {
-		return loadgen.Run(context.Background(), loadgen.Plan{BaseURL: urls[0], N: n, Concurrency: concurrency, Make: mk})
+		return loadgen.Run(context.Background(), loadgen.Plan{BaseURL: urls[0], N: n, Concurrency: *concurrency, Make: mk})
 	}
 	// Two servers: the base URL is chosen per request by an absolute path.
-	return loadgen.Run(context.Background(), loadgen.Plan{BaseURL: "", N: n, Concurrency: concurrency, Make: func(i int) loadgen.Request {
+	return loadgen.Run(context.Background(), loadgen.Plan{BaseURL: "", N: n, Concurrency: *concurrency, Make: func(i int) loadgen.Request {
 		r := mk(i)
 		r.Path = urls[i%len(urls)] + r.Path
 		return r
