@@ -7,6 +7,7 @@ import (
 	"flag"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -140,11 +141,11 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-// TestServe starts the server as `recert serve` does, on a free port and a
-// new SQLite file, and checks what it prints and that it answers.
-func TestServe(t *testing.T) {
+// startServer runs `recert serve` in-process on a free port and a new
+// SQLite file, and returns its URL and the admin token it printed.
+func startServer(t *testing.T) (string, string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	db := filepath.Join(t.TempDir(), "recert.db")
 	root := newRoot()
 	out := &syncBuffer{}
@@ -153,16 +154,29 @@ func TestServe(t *testing.T) {
 	root.SetArgs([]string{"serve", "--addr", "127.0.0.1:0", "--db", db})
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve ended with %v", err)
+		}
+		if _, err := os.Stat(db); err != nil {
+			t.Errorf("serve did not create the database: %v", err)
+		}
+	})
 	re := regexp.MustCompile(`serving (http://\S+) .*\nadmin token \(shown once; keep it\): (rct_\S+)`)
-	var m []string
-	for i := 0; i < 500 && m == nil; i++ {
-		m = re.FindStringSubmatch(out.String())
+	for i := 0; i < 500; i++ {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			return m[1], m[2]
+		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if m == nil {
-		t.Fatalf("serve printed no URL and token:\n%s", out.String())
-	}
-	url, token := m[1], m[2]
+	t.Fatalf("serve printed no URL and token:\n%s", out.String())
+	return "", ""
+}
+
+// TestServe checks what serve prints and that it answers with that token.
+func TestServe(t *testing.T) {
+	url, token := startServer(t)
 	resp, err := http.Get(url + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("GET /healthz: %v %v", resp, err)
@@ -176,11 +190,43 @@ func TestServe(t *testing.T) {
 		t.Fatalf("POST /v1/candidates with the printed token: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("serve ended with %v", err)
+}
+
+// TestReadmeWalkthrough runs the README's curl walk-through, as written,
+// against a server started the way the README says.
+func TestReadmeWalkthrough(t *testing.T) {
+	for _, tool := range []string{"bash", "curl", "date"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (apt-get install %s) so the README walk-through cannot run", tool, tool)
+		}
 	}
-	if _, err := os.Stat(db); err != nil {
-		t.Errorf("serve did not create the database: %v", err)
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```sh walkthrough\n(.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no ```sh walkthrough block")
+	}
+	url, token := startServer(t)
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", string(m[1]))
+	cmd.Env = append(os.Environ(), "U="+url, "TOKEN="+token)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the walk-through failed: %v\n%s", err, out)
+	}
+	failed := time.Now().UTC().AddDate(0, 0, -3)
+	opens := time.Date(failed.Year(), failed.Month(), failed.Day()+14, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+	passed := time.Now().UTC().AddDate(0, 0, -1)
+	expires := time.Date(passed.Year()+3, passed.Month(), passed.Day(), 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+	for _, want := range []string{
+		`"id":"seattle"`, `"id":"ada"`, `"exam":"SAA-C03"`, `"fee_minor":15000`,
+		`"reasons":["retake_wait"]`, `"earliest_date":"` + opens + `"`,
+		`"certification":"cloud-practitioner","state":"active"`, `"expires_on":"` + expires + `"`,
+		`"discount_percent":50,"state":"unused"`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the walk-through's output lacks %s:\n%s", want, out)
+		}
 	}
 }
