@@ -84,7 +84,8 @@ func (a *App) RecordResult(ctx context.Context, pr Principal, in ResultInput) (l
 			o := on.UTC()
 			d.On = &o
 		}
-		evs := []ledger.Event{newEvent(typ, d, now, nil, s.prog.Label())}
+		dec := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.Score, Exam: e.Code, Score: scaled}) // E3
+		evs := []ledger.Event{newEvent(typ, d, now, decisionJSON(s.prog, &dec), dec.Program)}
 		if err := a.commit(ctx, tx, s, evs); err != nil {
 			return err
 		}
