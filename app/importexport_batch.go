@@ -288,40 +288,40 @@ type BulkTx interface {
 }
 
 // flush appends each touched stream's new events at once, replaces its
-// view once and moves the seats its appointments hold.
+// view once and moves the seats its appointments hold. The views are
+// projected on another goroutine while the store writes the events: the
+// projection only reads what the batch built, and it is most of the CPU
+// time a flush spends outside the store.
 func (b *batch) flush() error {
-	views := make([]ledger.View, len(b.order))
-	for i, s := range b.order {
+	if len(b.order) == 0 {
+		return nil
+	}
+	for _, s := range b.order {
 		if err := s.resolve(); err != nil {
 			return err
 		}
-		views[i] = project(s.prog, s.cand.ID, s.events, s.hist)
 	}
-	if bulk, ok := b.tx.(BulkTx); ok && len(b.order) > 0 {
-		ids, expected, events := make([]string, len(b.order)), make([]int64, len(b.order)), make([][]ledger.Event, len(b.order))
+	views := make([]ledger.View, len(b.order))
+	projected := make(chan struct{})
+	go func() {
+		defer close(projected)
 		for i, s := range b.order {
-			ids[i], expected[i], events[i] = s.cand.ID, s.stored, s.fresh
+			views[i] = project(s.prog, s.cand.ID, s.events, s.hist)
 		}
-		if err := bulk.AppendStreams(b.ctx, ids, expected, events); err != nil {
-			if errors.Is(err, ledger.ErrConflict) {
-				return errStreamRace
-			}
-			return storeErr(err, "streams")
-		}
+	}()
+	err := b.appendAll()
+	<-projected
+	if err != nil {
+		return err
+	}
+	if bulk, ok := b.tx.(BulkTx); ok {
 		if err := bulk.ReplaceViews(b.ctx, views); err != nil {
 			return storeErr(err, "read models")
 		}
 	} else {
-		for i, s := range b.order {
-			id := s.cand.ID
-			if err := b.tx.Append(b.ctx, id, s.stored, s.fresh); err != nil {
-				if errors.Is(err, ledger.ErrConflict) {
-					return errStreamRace
-				}
-				return storeErr(err, "stream of "+id)
-			}
-			if err := b.tx.ReplaceView(b.ctx, views[i]); err != nil {
-				return storeErr(err, "read models of "+id)
+		for _, v := range views {
+			if err := b.tx.ReplaceView(b.ctx, v); err != nil {
+				return storeErr(err, "read models of "+v.Candidate)
 			}
 		}
 	}
@@ -329,6 +329,34 @@ func (b *batch) flush() error {
 		if err := b.moveSeats(s.seats, seatsHeld(views[i])); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// appendAll appends every touched stream's new events, checking that no
+// other writer appended to any of them since they were loaded.
+func (b *batch) appendAll() error {
+	bulk, ok := b.tx.(BulkTx)
+	if !ok {
+		for _, s := range b.order {
+			if err := b.tx.Append(b.ctx, s.cand.ID, s.stored, s.fresh); err != nil {
+				if errors.Is(err, ledger.ErrConflict) {
+					return errStreamRace
+				}
+				return storeErr(err, "stream of "+s.cand.ID)
+			}
+		}
+		return nil
+	}
+	ids, expected, events := make([]string, len(b.order)), make([]int64, len(b.order)), make([][]ledger.Event, len(b.order))
+	for i, s := range b.order {
+		ids[i], expected[i], events[i] = s.cand.ID, s.stored, s.fresh
+	}
+	if err := bulk.AppendStreams(b.ctx, ids, expected, events); err != nil {
+		if errors.Is(err, ledger.ErrConflict) {
+			return errStreamRace
+		}
+		return storeErr(err, "streams")
 	}
 	return nil
 }

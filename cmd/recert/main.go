@@ -37,6 +37,6 @@ func newRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().String("program", "", "program definition file (YAML); the built-in AWS reference program when empty")
-	root.AddCommand(newDecide(), newTest(), newStatus(), newPlan(), newServe(), newValidate())
+	root.AddCommand(newDecide(), newTest(), newStatus(), newPlan(), newServe(), newValidate(), newImport(), newExport(), newRebuild())
 	return root
 }
