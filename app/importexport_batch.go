@@ -24,6 +24,7 @@ type batch struct {
 	subjects map[string]*importSubject
 	order    []*importSubject // subjects with new events, in the order first touched
 	centers  map[string]bool  // centers known to exist
+	scores   map[scoreKey]scored
 	imported int64
 	errs     []RowError
 }
@@ -55,7 +56,7 @@ func (a *App) importBatch(ctx context.Context, name string, rb readBatch) (int64
 	var errs []RowError
 	err := a.update(ctx, func(tx ledger.Tx) error {
 		b := &batch{a: a, ctx: ctx, tx: tx, now: a.now().UTC(), progs: map[string]*policy.Program{},
-			subjects: map[string]*importSubject{}, centers: map[string]bool{}}
+			subjects: map[string]*importSubject{}, centers: map[string]bool{}, scores: map[scoreKey]scored{}}
 		b.errs = append(b.errs, rb.errs...)
 		for i := range rb.rows {
 			if err := b.apply(&rb.rows[i]); err != nil {
@@ -242,7 +243,8 @@ func (b *batch) sitting(r *Row, s *importSubject, e *policy.Exam, d EventData) e
 			return refuse(r, "on", "a result of "+d.Exam+" at "+d.On.Format(time.RFC3339)+" is already recorded for "+s.cand.ID)
 		}
 	}
-	ev := newEvent(EvResult, d, b.now, nil, s.prog.Label())
+	decision, label := b.scoreDecision(s, e, d.Scaled)
+	ev := newEvent(EvResult, d, b.now, decision, label)
 	if !e.Passes(d.Scaled) {
 		return b.add(s, ev, d, true)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -51,7 +52,10 @@ func genImport(w io.Writer, n, per int, grouped bool) {
 // candidate rows are imported too, and their time counted):
 //
 //	go test ./app -run '^$' -bench BenchmarkImport -benchtime 1x
+//
+// It runs with GOGC=400, as `recert import` does.
 func BenchmarkImport(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	const candidates, per = 20000, 10
 	for _, grouped := range []bool{true, false} {
 		name := "grouped"

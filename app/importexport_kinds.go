@@ -33,6 +33,35 @@ func (b *batch) stamp(r *Row, field, s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// scoreKey is what the engine's scoring decision depends on: the program,
+// the exam, the score and the zone; its instant is the batch's.
+type scoreKey struct {
+	prog  *policy.Program
+	exam  string
+	score int
+	zone  *time.Location
+}
+
+type scored struct {
+	decision json.RawMessage
+	label    string
+}
+
+// scoreDecision is the engine's scoring decision (E3) that RecordResult
+// stores with a result, made once per batch for each exam and score: a
+// batch of thousands of results holds a few hundred distinct ones. It
+// reads only the history's zone, so a stale history gives the same.
+func (b *batch) scoreDecision(s *importSubject, e *policy.Exam, scaled int) (json.RawMessage, string) {
+	k := scoreKey{s.prog, e.Code, scaled, s.hist.Zone()}
+	if v, ok := b.scores[k]; ok {
+		return v.decision, v.label
+	}
+	dec := s.prog.Decide(s.hist, b.now, policy.Ask{Action: policy.Score, Exam: e.Code, Score: scaled})
+	v := scored{decisionJSON(s.prog, &dec), dec.Program}
+	b.scores[k] = v
+	return v.decision, v.label
+}
+
 // candidate creates a candidate. One already stored with the same details
 // is accepted unchanged, so that an import run again from the start
 // (--restart) does not refuse what it stored the first time.

