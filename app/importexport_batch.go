@@ -275,19 +275,11 @@ func (b *batch) sitting(r *Row, s *importSubject, e *policy.Exam, d EventData) e
 	return nil
 }
 
-// BulkTx is what a store's transaction may offer so that an import writes
-// a batch in a few statements instead of a few per candidate; the import
-// uses it when the transaction has it and the per-stream calls otherwise,
-// with the same result. (The methods would sit best in ledger.Tx itself;
-// until they do, a store offers them by having them.)
-type BulkTx interface {
-	// AppendStreams is Append(candidates[i], expected[i], events[i]) for
-	// every i: all of them or, on any stream not at its expected version,
-	// ledger.ErrConflict and none.
-	AppendStreams(ctx context.Context, candidates []string, expected []int64, events [][]ledger.Event) error
-	// ReplaceViews is ReplaceView of each view, of distinct candidates.
-	ReplaceViews(ctx context.Context, views []ledger.View) error
-}
+// BulkTx is the store's optional bulk interface (ledger.Bulk): an import
+// batch is written in a few statements instead of a few per candidate when
+// the transaction has it, and by the per-stream calls otherwise, with the
+// same result.
+type BulkTx = ledger.Bulk
 
 // flush appends each touched stream's new events at once, replaces its
 // view once and moves the seats its appointments hold. The views are

@@ -153,3 +153,17 @@ type Centers interface {
 	// of open appointments again.
 	ResetSeats(ctx context.Context) error
 }
+
+// Bulk is what a store's transaction may also offer so that a large write
+// (an import batch: thousands of streams at once) takes a few statements
+// instead of a few per candidate. A caller checks for it with a type
+// assertion on the Tx and falls back to Append and ReplaceView, with the
+// same result.
+type Bulk interface {
+	// AppendStreams is Append(candidates[i], expected[i], events[i]) for
+	// every i, of distinct candidates: all of them, or, when any stream is
+	// not at its expected version, ledger.ErrConflict and none.
+	AppendStreams(ctx context.Context, candidates []string, expected []int64, events [][]Event) error
+	// ReplaceViews is ReplaceView of each view, of distinct candidates.
+	ReplaceViews(ctx context.Context, views []View) error
+}

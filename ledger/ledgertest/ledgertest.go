@@ -75,6 +75,7 @@ func Run(t *testing.T, open func(t *testing.T) ledger.Store) {
 		{"Tx/Rollback", testRollback},
 		{"Tx/ReadYourWrites", testReadYourWrites},
 		{"Tx/ViewIsReadOnly", testViewIsReadOnly},
+		{"Bulk", testBulk},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
