@@ -108,9 +108,9 @@ func (a *App) price(s *subject, e *policy.Exam, useVoucher bool, now time.Time) 
 		return fee, "", nil
 	}
 	r := s.prog.Report(s.hist, now)
-	for i, v := range r.Vouchers {
+	for _, v := range r.Vouchers {
 		if v.State == policy.VoucherUnused {
-			return fee * int64(100-v.Discount) / 100, voucherID(s.cand.ID, i), nil
+			return fee * int64(100-v.Discount) / 100, voucherID(s.cand.ID, v), nil
 		}
 	}
 	return 0, "", &Error{Code: CodeRefused, Message: "the candidate has no unused voucher", Reasons: []string{"no_voucher"}}

@@ -71,8 +71,8 @@ func project(p *policy.Program, candidate string, evs []decoded, h *policy.Histo
 		}
 		v.Certifications = append(v.Certifications, row)
 	}
-	for i, vc := range r.Vouchers {
-		row := ledger.Voucher{ID: voucherID(candidate, i), Candidate: candidate, FromExam: vc.FromExam, IssuedOn: vc.Issued.String(),
+	for _, vc := range r.Vouchers {
+		row := ledger.Voucher{ID: voucherID(candidate, vc), Candidate: candidate, FromExam: vc.FromExam, IssuedOn: vc.Issued.String(),
 			Discount: vc.Discount, State: "unused", Appointment: vc.Appointment}
 		if vc.State == policy.VoucherUsed {
 			row.State = "used"
@@ -85,9 +85,12 @@ func project(p *policy.Program, candidate string, evs []decoded, h *policy.Histo
 	return v
 }
 
-// voucherID names the i-th voucher a candidate earned. The engine issues
-// vouchers in the order of the passes, so the id is stable across rebuilds.
-func voucherID(candidate string, i int) string { return fmt.Sprintf("%s-v%d", candidate, i+1) }
+// voucherID names a voucher by the pass that earned it (V5): the exam and
+// the sitting's date. A name by position would shift when a result dated
+// before earlier passes is recorded later (an import of old history).
+func voucherID(candidate string, v policy.Voucher) string {
+	return fmt.Sprintf("%s-v-%s-%s", candidate, v.FromExam, v.Issued)
+}
 
 func result(p *policy.Program, candidate string, e decoded, exam string, satAt time.Time) ledger.Result {
 	r := ledger.Result{ID: resultID(candidate, e.Seq), Candidate: candidate, Appointment: e.D.Appointment,

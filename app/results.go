@@ -133,9 +133,14 @@ func consequences(s *subject, before policy.Report, now time.Time) []ledger.Even
 	after := s.prog.Report(s.hist, now)
 	var evs []ledger.Event
 	label := s.prog.Label()
-	for i := len(before.Vouchers); i < len(after.Vouchers); i++ {
-		v := after.Vouchers[i]
-		evs = append(evs, newEvent(EvVoucherIssued, EventData{Voucher: voucherID(s.cand.ID, i), Exam: v.FromExam}, now, nil, label))
+	had := map[string]bool{}
+	for _, v := range before.Vouchers {
+		had[voucherID(s.cand.ID, v)] = true
+	}
+	for _, v := range after.Vouchers {
+		if id := voucherID(s.cand.ID, v); !had[id] {
+			evs = append(evs, newEvent(EvVoucherIssued, EventData{Voucher: id, Exam: v.FromExam}, now, nil, label))
+		}
 	}
 	old := map[string]policy.CertReport{}
 	for _, c := range before.Certifications {
