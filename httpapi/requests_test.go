@@ -339,12 +339,15 @@ func TestResultWithoutAppointment(t *testing.T) {
 	seed(w)
 	m := w.must(201, req{Method: "POST", Path: "/v1/results", Token: w.admin, Body: map[string]any{
 		"candidate": "c1", "exam": "AIF-C01", "on": "2026-11-20T14:00:00Z", "raw_score": 40, "form": "illustrative",
-		"domains": []map[string]any{{"domain": "Fundamentals of AI and ML", "meets": true}}}})
+		"domains": []map[string]any{{"domain": "Fundamentals of AI and ML", "meets": true}, {"domain": "Guidelines for Responsible AI", "meets": false}}}})
 	if m["passed"] != true || m["raw_score"] != float64(40) || m["appointment"] != nil || m["sat_at"] != "2026-11-20T14:00:00Z" {
 		t.Fatalf("result: %v", m)
 	}
-	if d := m["domains"].([]any); len(d) != 1 || d[0].(map[string]any)["domain"] != "Fundamentals of AI and ML" {
+	if d := m["domains"].([]any); len(d) != 2 || d[0].(map[string]any)["domain"] != "Fundamentals of AI and ML" {
 		t.Fatalf("domains: %v", m["domains"])
+	}
+	if w := m["weak_domains"].([]any); len(w) != 1 || w[0] != "Guidelines for Responsible AI" {
+		t.Fatalf("weak_domains: %v, want the one domain that needs improvement (E4)", m["weak_domains"])
 	}
 	r := w.do(req{Method: "POST", Path: "/v1/results", Token: w.admin, Body: map[string]any{"candidate": "c1", "exam": "AIF-C01", "on": "2026-11-20T14:00:00Z"}})
 	if r.Status != 400 || r.JSON(t)["field"] != "scaled_score" {

@@ -79,15 +79,21 @@ type resultJSON struct {
 	Form        *string      `json:"form"`
 	Raw         *int         `json:"raw_score"`
 	Domains     []domainJSON `json:"domains"`
+	// WeakDomains are the domains that need improvement: what the score
+	// report points a candidate to, above all one who failed (E4).
+	WeakDomains []string `json:"weak_domains"`
 }
 
 func resultOut(r ledger.Result) resultJSON {
 	out := resultJSON{r.ID, r.Candidate, orNull(r.Appointment), r.Exam, r.SatAt.UTC(), r.RecordedAt.UTC(), r.Scaled, r.Passed,
-		orNull(r.Form), r.Raw, []domainJSON{}}
+		orNull(r.Form), r.Raw, []domainJSON{}, []string{}}
 	var ds []policy.DomainResult // stored as app wrote them, with Go's field names
 	if len(r.Domains) > 0 && json.Unmarshal(r.Domains, &ds) == nil {
 		for _, d := range ds {
 			out.Domains = append(out.Domains, domainJSON{d.Domain, d.Meets})
+			if !d.Meets {
+				out.WeakDomains = append(out.WeakDomains, d.Domain)
+			}
 		}
 	}
 	return out
