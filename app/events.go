@@ -102,6 +102,8 @@ func policyEvents(evs []decoded) []policy.Event {
 			if d.On != nil {
 				pe.Slot = *d.On
 			}
+		case EvCertRevoked:
+			pe.Kind, pe.Certified, pe.At = policy.Revoked, d.Certification, e.RecordedAt
 		default:
 			continue
 		}

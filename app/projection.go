@@ -54,18 +54,12 @@ func project(p *policy.Program, candidate string, evs []decoded, h *policy.Histo
 			}
 		}
 	}
-	revoked := map[string]bool{}
-	for _, e := range evs {
-		if e.Type == EvCertRevoked {
-			revoked[e.D.Certification] = true
-		}
-	}
 	// Terms and vouchers do not depend on the day they are read; their
 	// state (active, expired) does and is computed when read.
 	r := p.Report(h, time.Time{})
 	for _, c := range r.Certifications {
 		row := ledger.Certification{Candidate: candidate, Certification: c.ID, EarnedOn: c.Term.EarnedOn.String(),
-			BasisExam: c.Term.BasisExam, BasisDate: c.Term.BasisDate.String(), Renewed: c.Term.Renewed, Revoked: revoked[c.ID]}
+			BasisExam: c.Term.BasisExam, BasisDate: c.Term.BasisDate.String(), Renewed: c.Term.Renewed, Revoked: c.Term.Revoked}
 		if c.Expires != policy.NoDate {
 			row.ExpiresOn = c.Expires.String()
 		}

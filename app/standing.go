@@ -47,12 +47,7 @@ func (a *App) Standing(ctx context.Context, pr Principal, candidate string) (Sta
 		today := s.hist.DateOf(a.now())
 		st = Standing{Candidate: candidate, Program: s.prog.Label(), Date: today.String(), Vouchers: v.Vouchers, Results: v.Results, Fees: v.Fees}
 		for _, c := range v.Certifications {
-			cs := CertificationStatus{Certification: c, State: certState(s.prog, c, today)}
-			for _, e := range s.events {
-				if (e.Type == EvCertEarned || e.Type == EvCertRenewed || e.Type == EvCertRevoked) && e.D.Certification == c.Certification {
-					cs.History = append(cs.History, e.Event)
-				}
-			}
+			cs := CertificationStatus{Certification: c, State: certState(s.prog, c, today), History: certHistory(s.events, c.Certification)}
 			st.Certifications = append(st.Certifications, cs)
 		}
 		for i := range st.Vouchers {

@@ -60,6 +60,9 @@ func buildFixture(t *testing.T) *fixture {
 		f.apOpen = bookA("CLF-C02", t0.Add(10*24*time.Hour))
 		f.apStarted = bookA("SAA-C03", t0.Add(time.Hour))
 		f.apMissed = bookA("DVA-C02", t0.Add(time.Hour))
+		// Candidate A passed AI Practitioner a month ago: a certification to revoke.
+		w.must(201, req{Method: "POST", Path: "/v1/results", Token: w.admin, Body: map[string]any{"candidate": f.candA,
+			"exam": "AIF-C01", "on": t0.Add(-30 * 24 * time.Hour).Format(time.RFC3339), "scaled_score": 800}})
 		w.advance(2 * time.Hour)
 		f.now = w.clock.Now()
 		w.must(200, req{Method: "POST", Path: "/v1/appointments/" + f.apMissed + "/no-show", Token: w.admin})
@@ -162,6 +165,9 @@ var roleTable = map[string]roleCase{
 			return map[string]any{"ask": map[string]any{"action": "status", "certification": "cloud-practitioner"}}
 		}),
 		candidateRecords(200)},
+	"POST /v1/candidates/{id}/certifications/{cert}/revoke": {post(func(f *fixture) string {
+		return "/v1/candidates/" + f.candA + "/certifications/ai-practitioner/revoke"
+	}, func(*fixture) any { return map[string]any{"reason": "results invalidated by a security review"} }), staffOnly(200)},
 
 	"POST /v1/centers":     {post(fixed("/v1/centers"), func(*fixture) any { return map[string]any{"name": "New", "seats": 1} }), staffOnly(201)},
 	"GET /v1/centers":      {get(fixed("/v1/centers")), all(200)},

@@ -31,6 +31,7 @@ var routes = []route{
 	{"GET", "/v1/candidates/{id}/certifications/{cert}/plan", false, plan},
 	{"GET", "/v1/candidates/{id}/certifications/{cert}/options", false, recertifyOptions},
 	{"POST", "/v1/candidates/{id}/decide", false, decide},
+	{"POST", "/v1/candidates/{id}/certifications/{cert}/revoke", false, revoke},
 
 	{"POST", "/v1/centers", false, createCenter},
 	{"GET", "/v1/centers", false, listCenters},

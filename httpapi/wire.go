@@ -172,8 +172,7 @@ func standingOut(st app.Standing) standingJSON {
 	out := standingJSON{Candidate: st.Candidate, Program: st.Program, Date: st.Date, Certifications: []certificationJSON{},
 		Vouchers: mapAll(st.Vouchers, voucherOut), Results: mapAll(st.Results, resultOut), Fees: mapAll(st.Fees, feeOut)}
 	for _, c := range st.Certifications {
-		out.Certifications = append(out.Certifications, certificationJSON{c.Certification.Certification, c.State, c.EarnedOn,
-			orNull(c.ExpiresOn), c.BasisExam, c.BasisDate, c.Renewed, c.Revoked, mapAll(c.History, eventOut)})
+		out.Certifications = append(out.Certifications, certificationOut(c))
 	}
 	return out
 }

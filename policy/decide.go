@@ -89,6 +89,7 @@ const (
 	StateActive  CertState = "active"
 	StateGrace   CertState = "grace" // expired, still renewable (Google Cloud's 30 days)
 	StateExpired CertState = "expired"
+	StateRevoked CertState = "revoked" // withdrawn; only its own exam earns it anew
 )
 
 // Option is one exam that would recertify a certification (V2).
@@ -188,7 +189,7 @@ func (p *Program) Decide(h *History, at time.Time, ask Ask) Decision {
 		t := c.term(&p.Certifications[ci])
 		d.Term = t
 		d.State, d.ExpiresOn = t.StateOn(c.atDate), t.Expires
-		if d.State == StateNone {
+		if d.State == StateNone || d.State == StateRevoked {
 			d.ExpiresOn = NoDate
 		}
 	case RecertifyOptions:

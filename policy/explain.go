@@ -121,6 +121,9 @@ func (p *Program) explainReason(d *Decision, r Reason) string {
 		if r.Exam != "" {
 			return r.Exam + " is a renewal assessment: it renews only a certification that is active, and none it renews is" + c + "."
 		}
+		if d.Term.Revoked {
+			return d.Subject + " was revoked; only passing its own exam earns it anew" + c + "."
+		}
 		if r.From == NoDate {
 			return d.Subject + " has never been earned, so there is nothing to renew" + c + "."
 		}
@@ -146,6 +149,9 @@ func (p *Program) explainAllowed(d *Decision) string {
 }
 
 func (p *Program) explainTerm(id string, t Term, state CertState, at time.Time, zone *time.Location) string {
+	if !t.Earned && t.Revoked {
+		return id + " was revoked; only passing its own exam earns it anew."
+	}
 	if !t.Earned {
 		return id + " has not been earned: no passing sitting of its exam is on record."
 	}

@@ -15,9 +15,12 @@ const (
 	Sat                              // sat at its slot with Score
 	NoShow                           // missed
 	Result                           // a sitting without an appointment (imported), at Slot
+	// Revoked withdraws a certification at At (results invalidated by a
+	// security review, say): it stays revoked until earned anew.
+	Revoked
 )
 
-var kindNames = [...]string{"", "booked", "rescheduled", "cancelled", "sat", "no_show", "result"}
+var kindNames = [...]string{"", "booked", "rescheduled", "cancelled", "sat", "no_show", "result", "revoked"}
 
 func (k EventKind) String() string {
 	if int(k) < len(kindNames) {
@@ -45,7 +48,8 @@ type Event struct {
 	Slot        time.Time
 	At          time.Time
 	Score       int
-	Voucher     bool // a booking paid with a discount voucher (V5)
+	Voucher     bool   // a booking paid with a discount voucher (V5)
+	Certified   string // the certification a Revoked event withdraws
 }
 
 // History is a candidate's record resolved against one program: exams
@@ -59,6 +63,12 @@ type History struct {
 	appts    []appointment
 	sittings []sitting // in order of the sitting instant
 	noShows  []noShow
+	revoked  []revocation
+}
+
+type revocation struct {
+	cert int32
+	at   time.Time
 }
 
 type apptState uint8
@@ -124,6 +134,7 @@ func (p *Program) Load(h *History, loc *time.Location, events []Event) error {
 	h.appts = h.appts[:0]
 	h.sittings = h.sittings[:0]
 	h.noShows = h.noShows[:0]
+	h.revoked = h.revoked[:0]
 	for i := range events {
 		ev := &events[i]
 		switch ev.Kind {
@@ -169,6 +180,12 @@ func (p *Program) Load(h *History, loc *time.Location, events []Event) error {
 			if err := p.addSitting(h, i, int32(x), ev.Slot, ev.Score); err != nil {
 				return err
 			}
+		case Revoked:
+			c, ok := p.certIndex[ev.Certified]
+			if !ok {
+				return &HistoryError{i, "unknown certification " + strconv.Quote(ev.Certified)}
+			}
+			h.revoked = append(h.revoked, revocation{cert: int32(c), at: ev.At})
 		default:
 			return &HistoryError{i, "unknown event type " + ev.Kind.String()}
 		}

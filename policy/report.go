@@ -83,7 +83,7 @@ func (p *Program) Report(h *History, at time.Time) Report {
 	for i := range p.Certifications {
 		cert := &p.Certifications[i]
 		t := c.term(cert)
-		if !t.Earned {
+		if !t.Earned && !t.Revoked {
 			continue
 		}
 		cr := CertReport{ID: cert.ID, Name: cert.Name, State: t.StateOn(c.atDate), Expires: t.Expires, Term: t, NextReminder: NoDate}

@@ -233,12 +233,15 @@ type Term struct {
 	Renewed   bool // set by a renewal (V2) rather than earned (V1)
 	EarnedOn  Date // start of the current unbroken run of terms
 	Lapsed    bool // a run ended in expiry before the current one
+	Revoked   bool // withdrawn, and not earned anew since
 }
 
 // StateOn is the state on a date: active through expires_on inclusive,
 // expired from the day after (V1), with a program's grace in between.
 func (t Term) StateOn(d Date) CertState {
 	switch {
+	case !t.Earned && t.Revoked:
+		return StateRevoked
 	case !t.Earned:
 		return StateNone
 	case t.Expires == NoDate || d <= t.Expires:
@@ -275,11 +278,27 @@ func (t Term) renewable(d Date) (inTerm, windowOpen bool) {
 func (c *ctx) term(cert *Certification) Term {
 	p := c.p
 	t := Term{Expires: NoDate, Grace: cert.Grace, Window: cert.Window}
+	ci := int32(c.p.certIndex[cert.ID])
+	rv := 0 // revocations apply in time order among the passes
+	revoke := func(before time.Time, all bool) {
+		for ; rv < len(c.h.revoked); rv++ {
+			r := c.h.revoked[rv]
+			if !all && r.at.After(before) {
+				return
+			}
+			if r.cert == ci && t.Earned {
+				// What it was earned by stays on record; it no longer counts.
+				t = Term{Expires: NoDate, Grace: cert.Grace, Window: cert.Window, Revoked: true, Lapsed: t.Lapsed,
+					EarnedOn: t.EarnedOn, BasisExam: t.BasisExam, BasisDate: t.BasisDate, Renewed: t.Renewed}
+			}
+		}
+	}
 	for i := range c.h.sittings {
 		s := &c.h.sittings[i]
 		if !s.passed {
 			continue
 		}
+		revoke(s.at, false)
 		e := &p.Exams[s.exam]
 		own := e.Line == cert.Line
 		if inTerm, open := t.renewable(s.date); inTerm {
@@ -305,11 +324,12 @@ func (c *ctx) term(cert *Certification) Term {
 			if t.Earned {
 				t.Lapsed = true
 			}
-			t.Earned, t.EarnedOn = true, s.date
+			t.Earned, t.EarnedOn, t.Revoked = true, s.date, false
 			t.Expires = validUntil(cert, s.date)
 			t.BasisExam, t.BasisDate, t.Renewed = e.Code, s.date, false
 		}
 	}
+	revoke(time.Time{}, true)
 	return t
 }
 

@@ -78,6 +78,7 @@ func serve(ctx context.Context, cmd *cobra.Command, addr, db string, token bool)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go sweepExpiries(ctx, a, log)
 	select {
 	case err := <-errc:
 		return err
@@ -111,4 +112,24 @@ func parseURL(dsn string) (string, error) {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String(), nil
+}
+
+// sweepExpiries records lapsed certifications in the ledger at start and
+// then hourly, until ctx ends. Several servers on one database may all run
+// it: the sweep appends an expiry once, whoever gets there first.
+func sweepExpiries(ctx context.Context, a *app.App, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := a.SweepExpiries(ctx, app.System); err != nil && ctx.Err() == nil {
+			log.Error("sweeping expired certifications", "err", err)
+		} else if n > 0 {
+			log.Info("recorded expired certifications", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -1,0 +1,59 @@
+package app_test
+
+import (
+	"testing"
+
+	"github.com/recert/recert/app"
+	"github.com/recert/recert/ledger"
+)
+
+// TestRevokeAndExpire: a revoked certification shows as revoked with its
+// reason in the ledger and cannot be renewed; a lapsed one gets one
+// certification_expired event however often the sweep runs.
+func TestRevokeAndExpire(t *testing.T) {
+	eachStore(t, func(t *testing.T, st ledger.Store) {
+		f := newFixture(t, st)
+		f.candidate(t, "c1")
+		f.candidate(t, "c2")
+		for _, c := range []struct{ cand, exam, on string }{{"c1", "AIF-C01", "2025-06-10T15:00:00Z"}, {"c2", "CLF-C02", "2022-06-10T15:00:00Z"}} {
+			if _, err := f.a.RecordResult(f.ctx, app.System, app.ResultInput{Candidate: c.cand, Exam: c.exam, On: slot(c.on), Scaled: score(780)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.a.Revoke(f.ctx, app.Principal{Role: app.RoleCandidate, Subject: "c1"}, "c1", "ai-practitioner", "x"); app.ErrorCode(err) != app.CodeForbidden {
+			t.Fatalf("a candidate revoking: %v, want forbidden", err)
+		}
+		_, err := f.a.Revoke(f.ctx, app.System, "c1", "ai-practitioner", "")
+		mustCode(t, err, app.CodeInvalid)
+		c, err := f.a.Revoke(f.ctx, app.System, "c1", "ai-practitioner", "results invalidated by a security review")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.State != "revoked" || !c.Revoked || c.BasisExam != "AIF-C01" || len(c.History) != 2 {
+			t.Fatalf("revoked: %+v; want state revoked, still naming the pass, with earned and revoked events", c)
+		}
+		_, err = f.a.Revoke(f.ctx, app.System, "c1", "ai-practitioner", "again")
+		mustCode(t, err, app.CodeRefused)
+		_, err = f.a.Revoke(f.ctx, app.System, "c2", "ai-practitioner", "never held")
+		mustCode(t, err, app.CodeRefused)
+		s, _ := f.a.Standing(f.ctx, app.System, "c1")
+		if len(s.Certifications) != 1 || s.Certifications[0].State != "revoked" {
+			t.Fatalf("standing %+v: want the certification revoked", s.Certifications)
+		}
+
+		// c2's Cloud Practitioner expired on 2025-06-10; the clock says 2026-02-01.
+		for i, want := range []int{1, 0} {
+			n, err := f.a.SweepExpiries(f.ctx, app.System)
+			if err != nil || n != want {
+				t.Fatalf("sweep %d: %d events, %v; want %d", i+1, n, err, want)
+			}
+		}
+		s, _ = f.a.Standing(f.ctx, app.System, "c2")
+		h := s.Certifications[0].History
+		if s.Certifications[0].State != "expired" || len(h) != 2 || h[1].Type != "certification_expired" {
+			t.Fatalf("c2: %+v; want expired with its earned and expired events", s.Certifications[0])
+		}
+		_, err = f.a.SweepExpiries(f.ctx, app.Principal{Role: app.RoleStaff})
+		mustCode(t, err, app.CodeForbidden)
+	})
+}
