@@ -52,6 +52,9 @@ type wireEvent struct {
 	On          string   `json:"on"`
 	ScaledScore *wireNum `json:"scaled_score"`
 	Voucher     bool     `json:"voucher"`
+	// Certification is what a revoked event withdraws (an extension of
+	// decide.md's event types, for programs that revoke credentials).
+	Certification string `json:"certification"`
 }
 
 type wireAsk struct {
@@ -147,7 +150,7 @@ func events(in []wireEvent, out []policy.Event) ([]policy.Event, error) {
 		if !ok {
 			return nil, fmt.Errorf("history[%d]: unknown event type %q", i, w.Type)
 		}
-		ev := policy.Event{Kind: kind, Appointment: w.Appointment, Exam: w.Exam, Voucher: w.Voucher}
+		ev := policy.Event{Kind: kind, Appointment: w.Appointment, Exam: w.Exam, Voucher: w.Voucher, Certified: w.Certification}
 		// The place is spelled out only when something is wrong: building it
 		// for every event would cost more than deciding.
 		var missing string
@@ -176,6 +179,8 @@ func events(in []wireEvent, out []policy.Event) ([]policy.Event, error) {
 			need(&missing, "appointment", w.Appointment)
 		case policy.Result:
 			_ = need(&missing, "exam", w.Exam) && instant("on", w.On, &ev.Slot)
+		case policy.Revoked:
+			_ = need(&missing, "certification", w.Certification) && instant("at", w.At, &ev.At)
 		}
 		where := func() string { return fmt.Sprintf("history[%d] (%s)", i, w.Type) }
 		if missing != "" {
