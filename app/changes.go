@@ -138,15 +138,13 @@ func (a *App) NoShow(ctx context.Context, pr Principal, c Change) (ledger.Appoin
 			return err
 		}
 		now := a.now().UTC()
-		if ap.State != "open" {
-			return &Error{Code: CodeRefused, Message: "appointment " + ap.ID + " is " + ap.State, Reasons: []string{string(policy.AppointmentClosed)}}
+		d := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.MarkNoShow, Appointment: ap.ID}) // R6, R8
+		if !d.Allowed {
+			return refusal(s.prog, &d, "recording "+ap.ID+" as missed")
 		}
-		if now.Before(ap.Slot) {
-			return &Error{Code: CodeRefused, Message: "a no-show can be recorded only once the slot has begun", Reasons: []string{"slot_not_started"}}
-		}
-		evs := []ledger.Event{newEvent(EvNoShow, EventData{Appointment: ap.ID}, now, nil, s.prog.Label())}
+		evs := []ledger.Event{newEvent(EvNoShow, EventData{Appointment: ap.ID}, now, decisionJSON(s.prog, &d), d.Program)}
 		if ap.FeeMinor > 0 && s.prog.Appointments.Fees.NoShow == policy.Forfeit {
-			evs = append(evs, newEvent(EvFeeForfeited, EventData{Appointment: ap.ID, AmountMinor: ap.FeeMinor, Currency: ap.Currency, Reason: "no-show"}, now, nil, s.prog.Label()))
+			evs = append(evs, newEvent(EvFeeForfeited, EventData{Appointment: ap.ID, AmountMinor: ap.FeeMinor, Currency: ap.Currency, Reason: "no-show"}, now, nil, d.Program))
 		}
 		if err := a.commit(ctx, tx, s, evs); err != nil {
 			return err

@@ -14,9 +14,12 @@ const (
 	Status
 	RecertifyOptions
 	Score
+	// MarkNoShow asks whether an appointment can be recorded as missed
+	// (R8): it must be open and its slot must have begun.
+	MarkNoShow
 )
 
-var actionNames = [...]string{"", "book", "cancel", "reschedule", "status", "recertify_options", "score"}
+var actionNames = [...]string{"", "book", "cancel", "reschedule", "status", "recertify_options", "score", "no_show"}
 
 func (a Action) String() string {
 	if int(a) < len(actionNames) {
@@ -65,6 +68,7 @@ const (
 	AttemptLimit         Code = "attempt_limit"        // attempt caps (Microsoft, Google)
 	OutsideWindow        Code = "outside_renewal_window"
 	InvalidScore         Code = "invalid_score"
+	SlotNotStarted       Code = "slot_not_started" // a no-show before the slot
 )
 
 // Reason is one rule that refused a request, with the facts that explain it.
@@ -179,6 +183,21 @@ func (p *Program) Decide(h *History, at time.Time, ask Ask) Decision {
 			return d
 		}
 		c.changeWindow(&d, &h.appts[a])
+	case MarkNoShow:
+		d.Subject = ask.Appointment
+		a, ok := c.openAppointment(&d, ask.Appointment)
+		if !ok {
+			return d
+		}
+		ap := &h.appts[a]
+		if c.at.Before(ap.slot) {
+			d.refuse(Reason{Code: SlotNotStarted, Exam: p.Exams[ap.exam].Code, FromAt: ap.slot})
+			return d
+		}
+		// R8: booking the exam again waits this long after the missed slot.
+		d.RetryAt = ap.slot.Add(p.Appointments.NoShowWait.Duration()).UTC()
+		d.Reasons = d.Reasons[:0]
+		d.Term.BasisExam = p.Exams[ap.exam].Code
 	case Status:
 		d.Subject = ask.Certification
 		ci, ok := p.certIndex[ask.Certification]

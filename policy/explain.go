@@ -15,6 +15,12 @@ func (p *Program) Explain(d *Decision) []string {
 		out = append(out, p.explainReason(d, r))
 	}
 	switch d.Action {
+	case MarkNoShow:
+		if d.Allowed {
+			out = append(out, "Appointment "+d.Subject+" for "+d.Term.BasisExam+" can be recorded as missed: the fee is "+
+				string(p.Appointments.Fees.NoShow)+"ed, it is not a failed attempt, and "+d.Term.BasisExam+" can be booked again from "+
+				instant(d.RetryAt, d.Zone)+p.cite("no_show_wait")+".")
+		}
 	case Book, Reschedule, Cancel:
 		if d.Allowed {
 			out = append(out, p.explainAllowed(d))
@@ -128,6 +134,8 @@ func (p *Program) explainReason(d *Decision, r Reason) string {
 			return d.Subject + " has never been earned, so there is nothing to renew" + c + "."
 		}
 		return d.Subject + " has expired (its last valid day was " + r.From.String() + "); an expired certification cannot be renewed, only earned anew by its own exam" + c + "."
+	case SlotNotStarted:
+		return "The slot of " + r.Exam + " at " + instant(r.FromAt, d.Zone) + " has not begun, so it cannot have been missed" + c + "."
 	case InvalidScore:
 		e, _ := p.Exam(r.Exam)
 		return "a scaled score of " + strconv.Itoa(r.Count) + " is not a whole number on " + r.Exam + "'s scale " +

@@ -53,3 +53,37 @@ func TestRevocation(t *testing.T) {
 		t.Error("revoking an unknown certification must be refused")
 	}
 }
+
+// TestR8RecordingANoShow: a no-show can be recorded for an open
+// appointment once its slot has begun, and says when booking opens again.
+func TestR8RecordingANoShow(t *testing.T) {
+	booked := policy.Event{Kind: policy.Booked, Appointment: "a1", Exam: "AIF-C01", Slot: ts("2026-05-10T14:00:00Z"), At: ts("2026-04-01T00:00:00Z")}
+	ask := policy.Ask{Action: policy.MarkNoShow, Appointment: "a1"}
+	cases := []struct {
+		name    string
+		events  []policy.Event
+		at      string
+		reasons []policy.Code
+		retry   string
+	}{
+		{"before the slot", []policy.Event{booked}, "2026-05-10T13:59:59Z", []policy.Code{policy.SlotNotStarted}, ""},
+		{"at the slot", []policy.Event{booked}, "2026-05-10T14:00:00Z", nil, "2026-05-11T14:00:00Z"},
+		{"already sat", []policy.Event{booked, {Kind: policy.Sat, Appointment: "a1", Score: 700}}, "2026-05-11T00:00:00Z", []policy.Code{policy.AppointmentClosed}, ""},
+		{"unknown", nil, "2026-05-11T00:00:00Z", []policy.Code{policy.UnknownAppointment}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := decide(t, "UTC", c.events, c.at, ask)
+			var got []policy.Code
+			for _, r := range d.Reasons {
+				got = append(got, r.Code)
+			}
+			if len(got) != len(c.reasons) || (len(got) > 0 && got[0] != c.reasons[0]) || d.Allowed != (len(c.reasons) == 0) {
+				t.Fatalf("reasons %v allowed %v; want %v", got, d.Allowed, c.reasons)
+			}
+			if c.retry != "" && !d.RetryAt.Equal(ts(c.retry)) {
+				t.Errorf("retry_at %s, want %s (R8)", d.RetryAt, c.retry)
+			}
+		})
+	}
+}

@@ -16,7 +16,7 @@ func AppendAnswer(dst []byte, id json.RawMessage, p *policy.Program, d *policy.D
 	dst = append(dst, `{"id":`...)
 	dst = appendID(dst, id)
 	switch d.Action {
-	case policy.Book, policy.Cancel, policy.Reschedule:
+	case policy.Book, policy.Cancel, policy.Reschedule, policy.MarkNoShow:
 		dst = append(dst, `,"allowed":`...)
 		dst = strconv.AppendBool(dst, d.Allowed)
 		dst = appendReasons(dst, d)

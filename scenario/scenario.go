@@ -227,7 +227,7 @@ func ask(w *wireAsk) (policy.Ask, error) {
 		if w.Exam == "" {
 			return a, missing("exam")
 		}
-	case policy.Cancel, policy.Reschedule:
+	case policy.Cancel, policy.Reschedule, policy.MarkNoShow:
 		if w.Appointment == "" {
 			return a, missing("appointment")
 		}
