@@ -16,41 +16,27 @@ type Change struct {
 	IfMatch     int64
 }
 
-func checkRev(ap ledger.Appointment, c Change) error {
-	if c.IfMatch != 0 && c.IfMatch != ap.Rev {
-		return &Error{Code: CodePrecondition, Message: "appointment " + ap.ID + " has changed since it was read"}
-	}
-	return nil
-}
+// changeFunc decides one change to an appointment and returns the events
+// that record it; it may also move seats in tx.
+type changeFunc func(tx ledger.Tx, ap ledger.Appointment, s *subject, now time.Time) ([]ledger.Event, error)
 
-// Cancel cancels an appointment in time (R7): the fee is refunded and a
-// voucher that paid for it returned (V5), and the seat freed.
-func (a *App) Cancel(ctx context.Context, pr Principal, c Change) (ledger.Appointment, error) {
+// change is what every change to an appointment shares: in one write
+// transaction, find the appointment the caller may act on, check the ETag,
+// let fn decide, append its events and replace the read models, and keep
+// the response for the Idempotency-Key.
+func (a *App) change(ctx context.Context, pr Principal, c Change, fn changeFunc) (ledger.Appointment, error) {
 	var out ledger.Appointment
 	err := a.update(ctx, func(tx ledger.Tx) error {
 		ap, s, err := a.appointmentFor(ctx, tx, pr, c.Appointment)
 		if err != nil {
 			return err
 		}
-		if err := checkRev(ap, c); err != nil {
+		if c.IfMatch != 0 && c.IfMatch != ap.Rev {
+			return &Error{Code: CodePrecondition, Message: "appointment " + ap.ID + " has changed since it was read"}
+		}
+		evs, err := fn(tx, ap, s, a.now().UTC())
+		if err != nil {
 			return err
-		}
-		now := a.now().UTC()
-		d := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.Cancel, Appointment: ap.ID})
-		if !d.Allowed {
-			return refusal(s.prog, &d, "cancelling "+ap.ID)
-		}
-		dj := decisionJSON(s.prog, &d)
-		evs := []ledger.Event{newEvent(EvCancelled, EventData{Appointment: ap.ID, At: &now}, now, dj, d.Program)}
-		fees := s.prog.Appointments.Fees
-		if ap.FeeMinor > 0 && fees.TimelyCancel == policy.Refund {
-			evs = append(evs, newEvent(EvFeeRefunded, EventData{Appointment: ap.ID, AmountMinor: ap.FeeMinor, Currency: ap.Currency, Reason: "timely cancel"}, now, nil, d.Program))
-		}
-		if ap.Voucher != "" && s.prog.Vouchers.ReturnedOnTimelyCancel {
-			evs = append(evs, newEvent(EvVoucherBack, EventData{Appointment: ap.ID, Voucher: ap.Voucher}, now, nil, d.Program))
-		}
-		if err := tx.ReleaseSeat(ctx, ap.Center, ap.Slot); err != nil {
-			return storeErr(err, "seat")
 		}
 		if err := a.commit(ctx, tx, s, evs); err != nil {
 			return err
@@ -59,6 +45,25 @@ func (a *App) Cancel(ctx context.Context, pr Principal, c Change) (ledger.Appoin
 		return a.remember(ctx, tx, out)
 	})
 	return out, err
+}
+
+// Cancel cancels an appointment in time (R7): the fee is refunded and a
+// voucher that paid for it returned (V5), and the seat freed.
+func (a *App) Cancel(ctx context.Context, pr Principal, c Change) (ledger.Appointment, error) {
+	return a.change(ctx, pr, c, func(tx ledger.Tx, ap ledger.Appointment, s *subject, now time.Time) ([]ledger.Event, error) {
+		d := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.Cancel, Appointment: ap.ID})
+		if !d.Allowed {
+			return nil, refusal(s.prog, &d, "cancelling "+ap.ID)
+		}
+		evs := []ledger.Event{newEvent(EvCancelled, EventData{Appointment: ap.ID, At: &now}, now, decisionJSON(s.prog, &d), d.Program)}
+		if ap.FeeMinor > 0 && s.prog.Appointments.Fees.TimelyCancel == policy.Refund {
+			evs = append(evs, newEvent(EvFeeRefunded, EventData{Appointment: ap.ID, AmountMinor: ap.FeeMinor, Currency: ap.Currency, Reason: "timely cancel"}, now, nil, d.Program))
+		}
+		if ap.Voucher != "" && s.prog.Vouchers.ReturnedOnTimelyCancel {
+			evs = append(evs, newEvent(EvVoucherBack, EventData{Appointment: ap.ID, Voucher: ap.Voucher}, now, nil, d.Program))
+		}
+		return evs, storeErr(tx.ReleaseSeat(ctx, ap.Center, ap.Slot), "seat")
+	})
 }
 
 // RescheduleInput moves an appointment to a new slot, optionally at
@@ -75,50 +80,35 @@ func (a *App) Reschedule(ctx context.Context, pr Principal, in RescheduleInput) 
 	if in.Slot.IsZero() {
 		return ledger.Appointment{}, invalid("slot", "slot is required (RFC 3339)")
 	}
-	var out ledger.Appointment
-	err := a.update(ctx, func(tx ledger.Tx) error {
-		ap, s, err := a.appointmentFor(ctx, tx, pr, in.Appointment)
-		if err != nil {
-			return err
-		}
-		if err := checkRev(ap, in.Change); err != nil {
-			return err
-		}
+	return a.change(ctx, pr, in.Change, func(tx ledger.Tx, ap ledger.Appointment, s *subject, now time.Time) ([]ledger.Event, error) {
 		center := ap.Center
 		if in.Center != "" && in.Center != ap.Center {
 			if pr.Role == RoleCenter {
-				return forbidden("move an appointment to another center")
+				return nil, forbidden("move an appointment to another center")
 			}
 			center = in.Center
 		}
-		now := a.now().UTC()
 		d := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.Reschedule, Appointment: ap.ID, Slot: in.Slot})
 		if !d.Allowed {
-			return refusal(s.prog, &d, "rescheduling "+ap.ID)
+			return nil, refusal(s.prog, &d, "rescheduling "+ap.ID)
 		}
 		c, err := tx.Center(ctx, center)
 		if err != nil {
-			return storeErr(err, "test center "+center)
+			return nil, storeErr(err, "test center "+center)
 		}
 		exam, _ := s.prog.Exam(ap.Exam)
 		if err := deliveryOK(exam, c); err != nil {
-			return err
+			return nil, err
 		}
 		if err := tx.ReleaseSeat(ctx, ap.Center, ap.Slot); err != nil {
-			return storeErr(err, "seat")
+			return nil, storeErr(err, "seat")
 		}
 		if err := tx.ReserveSeat(ctx, center, in.Slot); err != nil {
-			return storeErr(err, "seat")
+			return nil, storeErr(err, "seat")
 		}
 		slot := in.Slot.UTC()
-		ev := newEvent(EvRescheduled, EventData{Appointment: ap.ID, Slot: &slot, At: &now, Center: center}, now, decisionJSON(s.prog, &d), d.Program)
-		if err := a.commit(ctx, tx, s, []ledger.Event{ev}); err != nil {
-			return err
-		}
-		out = findAppointment(s, ap.ID)
-		return a.remember(ctx, tx, out)
+		return []ledger.Event{newEvent(EvRescheduled, EventData{Appointment: ap.ID, Slot: &slot, At: &now, Center: center}, now, decisionJSON(s.prog, &d), d.Program)}, nil
 	})
-	return out, err
 }
 
 // NoShow records a missed appointment (R8): the fee is forfeited and the
@@ -128,31 +118,17 @@ func (a *App) NoShow(ctx context.Context, pr Principal, c Change) (ledger.Appoin
 	if pr.Role == RoleCandidate {
 		return ledger.Appointment{}, forbidden("record a no-show")
 	}
-	var out ledger.Appointment
-	err := a.update(ctx, func(tx ledger.Tx) error {
-		ap, s, err := a.appointmentFor(ctx, tx, pr, c.Appointment)
-		if err != nil {
-			return err
-		}
-		if err := checkRev(ap, c); err != nil {
-			return err
-		}
-		now := a.now().UTC()
+	return a.change(ctx, pr, c, func(tx ledger.Tx, ap ledger.Appointment, s *subject, now time.Time) ([]ledger.Event, error) {
 		d := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.MarkNoShow, Appointment: ap.ID}) // R6, R8
 		if !d.Allowed {
-			return refusal(s.prog, &d, "recording "+ap.ID+" as missed")
+			return nil, refusal(s.prog, &d, "recording "+ap.ID+" as missed")
 		}
 		evs := []ledger.Event{newEvent(EvNoShow, EventData{Appointment: ap.ID}, now, decisionJSON(s.prog, &d), d.Program)}
 		if ap.FeeMinor > 0 && s.prog.Appointments.Fees.NoShow == policy.Forfeit {
 			evs = append(evs, newEvent(EvFeeForfeited, EventData{Appointment: ap.ID, AmountMinor: ap.FeeMinor, Currency: ap.Currency, Reason: "no-show"}, now, nil, d.Program))
 		}
-		if err := a.commit(ctx, tx, s, evs); err != nil {
-			return err
-		}
-		out = findAppointment(s, ap.ID)
-		return a.remember(ctx, tx, out)
+		return evs, nil
 	})
-	return out, err
 }
 
 // MedicalRefund approves a medical exception for a missed appointment: the
@@ -161,33 +137,18 @@ func (a *App) MedicalRefund(ctx context.Context, pr Principal, c Change, note st
 	if err := pr.mustBeStaff("approve a medical exception"); err != nil {
 		return ledger.Appointment{}, err
 	}
-	var out ledger.Appointment
-	err := a.update(ctx, func(tx ledger.Tx) error {
-		ap, s, err := a.appointmentFor(ctx, tx, pr, c.Appointment)
-		if err != nil {
-			return err
-		}
-		if err := checkRev(ap, c); err != nil {
-			return err
-		}
+	return a.change(ctx, pr, c, func(tx ledger.Tx, ap ledger.Appointment, s *subject, now time.Time) ([]ledger.Event, error) {
 		if ap.State != "missed" {
-			return &Error{Code: CodeRefused, Message: "a medical exception applies to a missed appointment; " + ap.ID + " is " + ap.State, Reasons: []string{"not_missed"}}
+			return nil, &Error{Code: CodeRefused, Message: "a medical exception applies to a missed appointment; " + ap.ID + " is " + ap.State, Reasons: []string{"not_missed"}}
 		}
 		for _, e := range s.events {
 			if e.Type == EvFeeRefunded && e.D.Appointment == ap.ID {
-				return &Error{Code: CodeRefused, Message: "the fee of " + ap.ID + " has already been refunded", Reasons: []string{"already_refunded"}}
+				return nil, &Error{Code: CodeRefused, Message: "the fee of " + ap.ID + " has already been refunded", Reasons: []string{"already_refunded"}}
 			}
 		}
 		if s.prog.Appointments.Fees.MedicalException != policy.Refund {
-			return &Error{Code: CodeRefused, Message: "this program does not refund fees on a medical exception", Reasons: []string{"no_medical_refund"}}
+			return nil, &Error{Code: CodeRefused, Message: "this program does not refund fees on a medical exception", Reasons: []string{"no_medical_refund"}}
 		}
-		now := a.now().UTC()
-		ev := newEvent(EvFeeRefunded, EventData{Appointment: ap.ID, AmountMinor: ap.FeeMinor, Currency: ap.Currency, Reason: "medical exception: " + note}, now, nil, s.prog.Label())
-		if err := a.commit(ctx, tx, s, []ledger.Event{ev}); err != nil {
-			return err
-		}
-		out = findAppointment(s, ap.ID)
-		return a.remember(ctx, tx, out)
+		return []ledger.Event{newEvent(EvFeeRefunded, EventData{Appointment: ap.ID, AmountMinor: ap.FeeMinor, Currency: ap.Currency, Reason: "medical exception: " + note}, now, nil, s.prog.Label())}, nil
 	})
-	return out, err
 }
