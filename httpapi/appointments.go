@@ -140,13 +140,6 @@ func medicalRefund(s *server, w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.post(w, r, body, http.StatusOK, as(appointmentOut), func(ctx context.Context) (any, error) {
-		pr := principal(r)
-		if c.IfMatch != 0 {
-			cur, err := s.app.Appointment(ctx, pr, c.Appointment)
-			if err == nil && cur.Rev != c.IfMatch {
-				return nil, &app.Error{Code: app.CodePrecondition, Message: "appointment " + c.Appointment + " has changed since it was read"}
-			}
-		}
-		return s.app.MedicalRefund(ctx, pr, c, in.Note)
+		return s.app.MedicalRefund(ctx, principal(r), c, in.Note)
 	})
 }
