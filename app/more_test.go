@@ -187,5 +187,18 @@ func TestTokens(t *testing.T) {
 		mustCode(t, err, app.CodeUnauthenticated)
 		_, _, err = f.a.CreateToken(f.ctx, app.System, app.TokenInput{Role: app.RoleCandidate, Subject: "nobody"})
 		mustCode(t, err, app.CodeNotFound)
+		list, err := f.a.ListTokens(f.ctx, app.System, ledger.Page{})
+		if err != nil || len(list) != 1 || list[0].ID != tok.ID {
+			t.Fatalf("tokens %+v %v: want the one created", list, err)
+		}
+		_, err = f.a.ListTokens(f.ctx, pr, ledger.Page{})
+		mustCode(t, err, app.CodeForbidden)
+		mustCode(t, f.a.RevokeToken(f.ctx, pr, tok.ID), app.CodeForbidden)
+		if err := f.a.RevokeToken(f.ctx, app.System, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.a.Authenticate(f.ctx, secret)
+		mustCode(t, err, app.CodeUnauthenticated)
+		mustCode(t, f.a.RevokeToken(f.ctx, app.System, tok.ID), app.CodeNotFound)
 	})
 }

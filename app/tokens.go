@@ -98,3 +98,27 @@ func (a *App) BootstrapAdmin(ctx context.Context) (string, error) {
 	_, secret, err := a.CreateToken(ctx, System, TokenInput{Role: RoleAdmin, Name: "bootstrap"})
 	return secret, err
 }
+
+// ListTokens pages through the API tokens, without their secrets (only
+// hashes are stored, and they are not shown either). Admin only.
+func (a *App) ListTokens(ctx context.Context, pr Principal, p ledger.Page) ([]ledger.Token, error) {
+	if err := pr.mustBeAdmin("list tokens"); err != nil {
+		return nil, err
+	}
+	var out []ledger.Token
+	err := a.store.View(ctx, func(tx ledger.Tx) error {
+		var err error
+		out, err = tx.ListTokens(ctx, page(p))
+		return storeErr(err, "tokens")
+	})
+	return out, err
+}
+
+// RevokeToken deletes a token: its secret stops working at once, on every
+// server sharing the database. Admin only.
+func (a *App) RevokeToken(ctx context.Context, pr Principal, id string) error {
+	if err := pr.mustBeAdmin("revoke tokens"); err != nil {
+		return err
+	}
+	return a.update(ctx, func(tx ledger.Tx) error { return storeErr(tx.DeleteToken(ctx, id), "token "+id) })
+}

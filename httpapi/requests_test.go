@@ -398,3 +398,27 @@ func TestPrograms(t *testing.T) {
 		t.Fatalf("definition sent as JSON: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestRevokeToken: a revoked token stops working at once, and listing
+// tokens never shows a secret or a hash.
+func TestRevokeToken(t *testing.T) {
+	w := newWorld(t, "", true)
+	m := w.must(201, req{Method: "POST", Path: "/v1/tokens", Token: w.admin, Body: map[string]string{"role": "staff", "name": "temp"}})
+	id, secret := m["id"].(string), m["secret"].(string)
+	w.must(200, req{Method: "GET", Path: "/v1/centers", Token: secret})
+	list := w.must(200, req{Method: "GET", Path: "/v1/tokens", Token: w.admin})
+	for _, it := range list["items"].([]any) {
+		if _, leak := it.(map[string]any)["secret"]; leak {
+			t.Fatalf("a listed token shows a secret: %v", it)
+		}
+	}
+	if r := w.do(req{Method: "DELETE", Path: "/v1/tokens/" + id, Token: w.admin}); r.Status != 204 {
+		t.Fatalf("DELETE: %d %s", r.Status, r.Body)
+	}
+	if r := w.do(req{Method: "GET", Path: "/v1/centers", Token: secret}); r.Status != 401 {
+		t.Fatalf("a revoked token: %d, want 401", r.Status)
+	}
+	if r := w.do(req{Method: "DELETE", Path: "/v1/tokens/" + id, Token: w.admin}); r.Status != 404 {
+		t.Fatalf("revoking it again: %d, want 404", r.Status)
+	}
+}

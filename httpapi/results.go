@@ -44,27 +44,3 @@ func recordResult(s *server, w http.ResponseWriter, r *http.Request) error {
 			Exam: in.Exam, On: on, Scaled: in.ScaledScore, Raw: in.RawScore, Form: in.Form, Domains: domains})
 	})
 }
-
-type tokenIn struct {
-	Role    string `json:"role"`
-	Subject string `json:"subject"`
-	Name    string `json:"name"`
-}
-
-// createToken answers the secret once. A retry with the same
-// Idempotency-Key replays that answer, secret included: it is the same
-// token, and the caller may not have received the first answer.
-func createToken(s *server, w http.ResponseWriter, r *http.Request) error {
-	body, err := readBody(w, r, maxJSONBody, "application/json")
-	if err != nil {
-		return err
-	}
-	var in tokenIn
-	if err := decodeJSON(body, &in, false); err != nil {
-		return err
-	}
-	return s.post(w, r, body, http.StatusCreated, as(tokenOut), func(ctx context.Context) (any, error) {
-		t, secret, err := s.app.CreateToken(ctx, principal(r), app.TokenInput{Role: app.Role(in.Role), Subject: in.Subject, Name: in.Name})
-		return app.TokenCreated{Token: t, Secret: secret}, err
-	})
-}

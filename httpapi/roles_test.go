@@ -35,6 +35,7 @@ type fixture struct {
 	tokens                      [nRoles]string
 	candA, candB, tcA, tcB      string
 	apOpen, apStarted, apMissed string
+	spareToken                  string // the id of a token no case uses, to revoke
 	now                         time.Time
 	db                          string // the database file, closed, to copy
 }
@@ -51,6 +52,7 @@ func buildFixture(t *testing.T) *fixture {
 		}
 		f.tokens = [nRoles]string{w.admin, w.token("staff", ""), w.token("center", f.tcA), w.token("center", f.tcB),
 			w.token("candidate", f.candA), w.token("candidate", f.candB), ""}
+		f.spareToken = w.must(201, req{Method: "POST", Path: "/v1/tokens", Token: w.admin, Body: map[string]string{"role": "staff", "name": "spare"}})["id"].(string)
 		w.must(201, req{Method: "POST", Path: "/v1/programs", Token: w.admin, Body: programs.AWS, Header: map[string]string{"Content-Type": "application/yaml"}})
 		bookA := func(exam string, slot time.Time) string {
 			m := w.must(201, req{Method: "POST", Path: "/v1/appointments", Token: w.admin,
@@ -197,6 +199,9 @@ var roleTable = map[string]roleCase{
 		[nRoles]int{201, 201, 201, 404, 403, 403, 401}},
 
 	"POST /v1/tokens": {post(fixed("/v1/tokens"), func(*fixture) any { return map[string]any{"role": "staff", "name": "new"} }), adminOnly(201)},
+	"GET /v1/tokens":  {get(fixed("/v1/tokens")), adminOnly(200)},
+	"DELETE /v1/tokens/{id}": {func(f *fixture) req { return req{Method: "DELETE", Path: "/v1/tokens/" + f.spareToken} },
+		adminOnly(204)},
 }
 
 // TestRoles tries every route with every role, each from a fresh copy of

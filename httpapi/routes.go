@@ -49,4 +49,6 @@ var routes = []route{
 	{"POST", "/v1/results", false, recordResult},
 
 	{"POST", "/v1/tokens", false, createToken},
+	{"GET", "/v1/tokens", false, listTokens},
+	{"DELETE", "/v1/tokens/{id}", false, revokeToken},
 }

@@ -122,6 +122,11 @@ type Token struct {
 type Tokens interface {
 	CreateToken(ctx context.Context, t Token) error
 	TokenByHash(ctx context.Context, hash []byte) (Token, error)
+	// ListTokens pages through tokens in id order.
+	ListTokens(ctx context.Context, p Page) ([]Token, error)
+	// DeleteToken revokes a token: its secret stops working at once.
+	// ErrNotFound when there is no such token.
+	DeleteToken(ctx context.Context, id string) error
 }
 
 // IdempotentResponse is the first response to a request with an

@@ -37,6 +37,35 @@ func testTokens(t *testing.T, s ledger.Store) {
 	dupHash.ID = "t2"
 	err = s.Update(ctx, func(tx ledger.Tx) error { return tx.CreateToken(ctx, dupHash) })
 	wantErr(t, "CreateToken with a taken hash", err, ledger.ErrExists)
+
+	// Listing pages in id order; deleting revokes.
+	for i, id := range []string{"t3", "t0"} {
+		h := sha256.Sum256([]byte(id))
+		update(t, s, func(tx ledger.Tx) error {
+			return tx.CreateToken(ctx, ledger.Token{ID: id, Hash: h[:], Role: "staff", Name: id, CreatedAt: at(4+i, 8)})
+		})
+	}
+	var ids []string
+	for after := ""; ; {
+		var page []ledger.Token
+		view(t, s, func(tx ledger.Tx) (err error) {
+			page, err = tx.ListTokens(ctx, ledger.Page{After: after, Limit: 2})
+			return err
+		})
+		if len(page) == 0 {
+			break
+		}
+		for _, k := range page {
+			ids = append(ids, k.ID)
+		}
+		after = page[len(page)-1].ID
+	}
+	same(t, "ListTokens ids, paged by 2", []string{"t0", "t1", "t3"}, ids)
+	update(t, s, func(tx ledger.Tx) error { return tx.DeleteToken(ctx, "t1") })
+	err = s.View(ctx, func(tx ledger.Tx) error { _, err := tx.TokenByHash(ctx, hash[:]); return err })
+	wantErr(t, "TokenByHash of a deleted token", err, ledger.ErrNotFound)
+	err = s.Update(ctx, func(tx ledger.Tx) error { return tx.DeleteToken(ctx, "t1") })
+	wantErr(t, "DeleteToken of an unknown token", err, ledger.ErrNotFound)
 }
 
 func testIdempotency(t *testing.T, s ledger.Store) {

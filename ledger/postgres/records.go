@@ -226,6 +226,37 @@ func (t *tx) TokenByHash(ctx context.Context, hash []byte) (ledger.Token, error)
 	}, "token")
 }
 
+// ListTokens pages through tokens in id order.
+func (t *tx) ListTokens(ctx context.Context, p ledger.Page) ([]ledger.Token, error) {
+	rows, err := t.tx.Query(ctx, `SELECT id, hash, role, subject, name, created_at FROM tokens
+		WHERE id > $1 ORDER BY id LIMIT $2`, p.After, limit(p.Limit))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list tokens: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Token, error) {
+		var k ledger.Token
+		err := r.Scan(&k.ID, &k.Hash, &k.Role, &k.Subject, &k.Name, &k.CreatedAt)
+		k.CreatedAt = k.CreatedAt.UTC()
+		return k, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list tokens: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteToken removes a token, so that its secret no longer authenticates.
+func (t *tx) DeleteToken(ctx context.Context, id string) error {
+	tag, err := t.tx.Exec(ctx, `DELETE FROM tokens WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("postgres: delete token %q: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("postgres: token %q: %w", id, ledger.ErrNotFound)
+	}
+	return nil
+}
+
 // IdempotentResponse returns the saved first response, or ErrNotFound.
 func (t *tx) IdempotentResponse(ctx context.Context, principal, key string) (ledger.IdempotentResponse, error) {
 	rows, err := t.tx.Query(ctx, `SELECT key, principal, request_hash, status, body, created_at

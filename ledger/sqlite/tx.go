@@ -112,6 +112,40 @@ func (t *tx) TokenByHash(ctx context.Context, hash []byte) (ledger.Token, error)
 	return tok, nil
 }
 
+// ListTokens pages through tokens in id order.
+func (t *tx) ListTokens(ctx context.Context, p ledger.Page) ([]ledger.Token, error) {
+	var out []ledger.Token
+	err := t.query(ctx, func(rows *sql.Rows) error {
+		var tok ledger.Token
+		var created int64
+		if err := rows.Scan(&tok.ID, &tok.Hash, &tok.Role, &tok.Subject, &tok.Name, &created); err != nil {
+			return err
+		}
+		tok.CreatedAt = fromMicros(created)
+		out = append(out, tok)
+		return nil
+	}, `SELECT id, hash, role, subject, name, created_at FROM tokens WHERE id > ? ORDER BY id LIMIT ?`, p.After, limit(p.Limit))
+	if err != nil {
+		return nil, fmt.Errorf("ledger/sqlite: list tokens: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteToken removes a token, so that its secret no longer authenticates.
+func (t *tx) DeleteToken(ctx context.Context, id string) error {
+	if err := t.writable("DeleteToken"); err != nil {
+		return err
+	}
+	res, err := t.exec(ctx, `DELETE FROM tokens WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("ledger/sqlite: delete token %q: %w", id, err)
+	}
+	if n, err := affected(res); err != nil || n == 0 {
+		return errors.Join(fmt.Errorf("ledger/sqlite: token %q: %w", id, ledger.ErrNotFound), err)
+	}
+	return nil
+}
+
 // IdempotentResponse returns the first response saved under the caller's
 // key, or ledger.ErrNotFound.
 func (t *tx) IdempotentResponse(ctx context.Context, principal, key string) (ledger.IdempotentResponse, error) {
