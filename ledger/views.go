@@ -80,7 +80,7 @@ type Voucher struct {
 // Fee is one line of the fee ledger.
 type Fee struct {
 	Candidate   string
-	Seq         int64 // the event that wrote it
+	Seq         int64 // the event that wrote it; one fee event writes one line, so Seq is its id and the page cursor
 	Appointment string
 	Kind        string // charged, refunded, forfeited
 	AmountMinor int64
