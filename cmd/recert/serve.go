@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -67,7 +68,7 @@ func serve(ctx context.Context, cmd *cobra.Command, addr, db string, token bool)
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	fmt.Fprintf(out, "recert is serving http://%s (database %s, program %s)\n", ln.Addr(), redact(db), "aws built in")
+	fmt.Fprintf(out, "recert is serving http://%s (database %s, programs %s)\n", ln.Addr(), redact(db), activePrograms(ctx, a))
 	if token {
 		secret, err := a.BootstrapAdmin(ctx)
 		if err != nil {
@@ -132,4 +133,19 @@ func sweepExpiries(ctx context.Context, a *app.App, log *slog.Logger) {
 		case <-tick.C:
 		}
 	}
+}
+
+// activePrograms names the program versions decisions use now.
+func activePrograms(ctx context.Context, a *app.App) string {
+	ps, err := a.Programs(ctx, app.System)
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	var names []string
+	for _, p := range ps {
+		if p.Active {
+			names = append(names, p.ID+"@"+p.Version)
+		}
+	}
+	return strings.Join(names, ", ")
 }
