@@ -234,15 +234,12 @@ func newExport() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, err := openStore(ctx, db)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			if out == "" || out == "-" {
-				return app.New(st).Export(ctx, app.System, cmd.OutOrStdout())
-			}
-			return writeAtomically(out, func(w io.Writer) error { return app.New(st).Export(ctx, app.System, w) })
+			return withApp(ctx, db, func(a *app.App) error {
+				if out == "" || out == "-" {
+					return a.Export(ctx, app.System, cmd.OutOrStdout())
+				}
+				return writeAtomically(out, func(w io.Writer) error { return a.Export(ctx, app.System, w) })
+			})
 		},
 	}
 	dbFlag(cmd.Flags(), &db)

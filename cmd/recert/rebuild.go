@@ -19,12 +19,11 @@ func newRebuild() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, err := openStore(ctx, db)
-			if err != nil {
+			var n int
+			err := withApp(ctx, db, func(a *app.App) (err error) {
+				n, err = a.Rebuild(ctx, app.System)
 				return err
-			}
-			defer st.Close()
-			n, err := app.New(st).Rebuild(ctx, app.System)
+			})
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/recert/recert/app"
 	"github.com/recert/recert/ledger"
 	"github.com/recert/recert/ledger/postgres"
 	"github.com/recert/recert/ledger/sqlite"
@@ -21,6 +22,18 @@ func openStore(ctx context.Context, dsn string) (ledger.Store, error) {
 		return postgres.Open(ctx, dsn)
 	}
 	return sqlite.Open(ctx, dsn)
+}
+
+// withApp opens the store a --db value names, runs fn over the use cases
+// and closes the store: what every one-shot command against the database
+// does.
+func withApp(ctx context.Context, dsn string, fn func(a *app.App) error) error {
+	st, err := openStore(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(app.New(st))
 }
 
 // dbFlag registers --db on a command that opens the store.
