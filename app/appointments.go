@@ -39,46 +39,48 @@ func (a *App) Book(ctx context.Context, pr Principal, in BookInput) (ledger.Appo
 		}
 		return ledger.Appointment{}, forbidden("book at another test center")
 	}
-	var out ledger.Appointment
-	err := a.update(ctx, func(tx ledger.Tx) error {
-		s, err := a.load(ctx, tx, in.Candidate)
-		if err != nil {
-			return err
-		}
-		now := a.now().UTC()
-		d := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.Book, Exam: in.Exam, Slot: in.Slot})
+	if in.UseVoucher && pr.Role == RoleCenter {
+		// A voucher is the candidate's to spend, not the test center's (point 7).
+		return ledger.Appointment{}, forbidden("spend a candidate's voucher")
+	}
+	v, err := a.write(ctx, pr, op{what: "booking " + in.Exam, candidate: in.Candidate, decide: func(w *locked) (any, error) {
+		s := w.s
+		d := s.prog.Decide(s.hist, w.now, policy.Ask{Action: policy.Book, Exam: in.Exam, Slot: in.Slot})
 		if !d.Allowed {
-			return refusal(s.prog, &d, "booking "+in.Exam)
+			return nil, refusal(s.prog, &d, "booking "+in.Exam)
 		}
 		exam, _ := s.prog.Exam(in.Exam)
-		center, err := tx.Center(ctx, in.Center)
+		center, err := w.tx.Center(w.ctx, in.Center)
 		if err != nil {
-			return storeErr(err, "test center "+in.Center)
+			return nil, storeErr(err, "test center "+in.Center)
 		}
 		if err := deliveryOK(exam, center); err != nil {
-			return err
+			return nil, err
 		}
-		if err := tx.ReserveSeat(ctx, center.ID, in.Slot); err != nil {
-			return storeErr(err, "seat")
+		fee, voucher, err := a.price(s, exam, in.UseVoucher, w.now)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.tx.ReserveSeat(w.ctx, center.ID, in.Slot); err != nil {
+			return nil, storeErr(err, "seat")
 		}
 		id := a.newID("ap_")
-		fee, voucher, err := a.price(s, exam, in.UseVoucher, now)
-		if err != nil {
-			return err
-		}
-		dj := decisionJSON(s.prog, &d)
 		slot := in.Slot.UTC()
-		evs := []ledger.Event{newEvent(EvBooked, EventData{Appointment: id, Exam: exam.Code, Center: center.ID, Slot: &slot, At: &now, Voucher: voucher}, now, dj, d.Program)}
+		if err := w.emit(EvBooked, EventData{Appointment: id, Exam: exam.Code, Center: center.ID, Slot: &slot, At: &w.now, Voucher: voucher}, &d); err != nil {
+			return nil, err
+		}
 		if voucher != "" {
-			evs = append(evs, newEvent(EvVoucherUsed, EventData{Appointment: id, Voucher: voucher}, now, nil, d.Program))
+			if err := w.emit(EvVoucherUsed, EventData{Appointment: id, Voucher: voucher}, nil); err != nil {
+				return nil, err
+			}
 		}
-		evs = append(evs, newEvent(EvFeeCharged, EventData{Appointment: id, AmountMinor: fee, Currency: exam.Price.Currency}, now, nil, d.Program))
-		if err := a.commit(ctx, tx, s, evs); err != nil {
-			return err
+		if err := w.emit(EvFeeCharged, EventData{Appointment: id, AmountMinor: fee, Currency: exam.Price.Currency}, nil); err != nil {
+			return nil, err
 		}
-		out = findAppointment(s, id)
-		return a.remember(ctx, tx, out)
-	})
+		ap, _ := findAppointment(s, id)
+		return ap, nil
+	}})
+	out, _ := v.(ledger.Appointment)
 	return out, err
 }
 
@@ -116,29 +118,15 @@ func (a *App) price(s *subject, e *policy.Exam, useVoucher bool, now time.Time) 
 	return 0, "", &Error{Code: CodeRefused, Message: "the candidate has no unused voucher", Reasons: []string{"no_voucher"}}
 }
 
-func findAppointment(s *subject, id string) ledger.Appointment {
+// findAppointment is an appointment as the subject's stream says it is.
+func findAppointment(s *subject, id string) (ledger.Appointment, bool) {
 	v := project(s.prog, s.cand.ID, s.events, s.hist)
 	for _, ap := range v.Appointments {
 		if ap.ID == id {
-			return ap
+			return ap, true
 		}
 	}
-	return ledger.Appointment{}
-}
-
-// appointmentFor loads an appointment and its candidate's subject, checking
-// that the caller may act on it. A caller who may not see it gets
-// not_found, as if it did not exist.
-func (a *App) appointmentFor(ctx context.Context, tx ledger.Tx, pr Principal, id string) (ledger.Appointment, *subject, error) {
-	ap, err := tx.Appointment(ctx, id)
-	if err != nil {
-		return ap, nil, storeErr(err, "appointment "+id)
-	}
-	if !pr.canActOnAppointment(ap.Candidate, ap.Center) {
-		return ap, nil, hidden("appointment " + id)
-	}
-	s, err := a.load(ctx, tx, ap.Candidate)
-	return ap, s, err
+	return ledger.Appointment{}, false
 }
 
 // Appointment returns one appointment the caller may see.

@@ -30,6 +30,9 @@ const (
 	EvCertRenewed   = "certification_renewed"
 	EvCertExpired   = "certification_expired"
 	EvCertRevoked   = "certification_revoked"
+	// EvZoneChanged records a candidate's move to another time zone; the
+	// read models are re-dated in the same transaction (T1, T2).
+	EvZoneChanged = "time_zone_changed"
 )
 
 // EventData is every field an event may carry, stored as JSON.
@@ -50,6 +53,17 @@ type EventData struct {
 	Certification string                `json:"certification,omitempty"`
 	ExpiresOn     string                `json:"expires_on,omitempty"`
 	Reason        string                `json:"reason,omitempty"`
+	TimeZone      string                `json:"time_zone,omitempty"` // for time_zone_changed: the new zone
+	// By is who acted: the token and its role (system for the process's
+	// own work: import, the expiry sweep). Every event written since the
+	// write path has one.
+	By *Actor `json:"by,omitempty"`
+}
+
+// Actor is who made a change.
+type Actor struct {
+	Token string `json:"token"`
+	Role  string `json:"role"`
 }
 
 // decoded is a stored event with its data read.

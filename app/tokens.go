@@ -46,22 +46,19 @@ func (a *App) CreateToken(ctx context.Context, pr Principal, in TokenInput) (led
 	secret := newSecret()
 	sum := sha256.Sum256([]byte(secret))
 	t := ledger.Token{ID: a.newID("tok_"), Hash: sum[:], Role: string(in.Role), Subject: in.Subject, Name: in.Name, CreatedAt: a.now().UTC()}
-	err := a.update(ctx, func(tx ledger.Tx) error {
+	_, err := a.write(ctx, pr, op{what: "creating a token", decide: func(w *locked) (any, error) {
 		switch in.Role {
 		case RoleCenter:
-			if _, err := tx.Center(ctx, in.Subject); err != nil {
-				return storeErr(err, "test center "+in.Subject)
+			if _, err := w.tx.Center(ctx, in.Subject); err != nil {
+				return nil, storeErr(err, "test center "+in.Subject)
 			}
 		case RoleCandidate:
-			if _, err := tx.Candidate(ctx, in.Subject); err != nil {
-				return storeErr(err, "candidate "+in.Subject)
+			if _, err := w.tx.Candidate(ctx, in.Subject); err != nil {
+				return nil, storeErr(err, "candidate "+in.Subject)
 			}
 		}
-		if err := tx.CreateToken(ctx, t); err != nil {
-			return storeErr(err, "token")
-		}
-		return a.rememberAs(ctx, tx, TokenCreated{Token: t, Secret: secret}, TokenCreated{Token: t})
-	})
+		return TokenCreated{Token: t, Secret: secret}, storeErr(w.tx.CreateToken(ctx, t), "token")
+	}, stored: func(v any) any { return TokenCreated{Token: v.(TokenCreated).Token} }})
 	return t, secret, err
 }
 
@@ -120,5 +117,8 @@ func (a *App) RevokeToken(ctx context.Context, pr Principal, id string) error {
 	if err := pr.mustBeAdmin("revoke tokens"); err != nil {
 		return err
 	}
-	return a.update(ctx, func(tx ledger.Tx) error { return storeErr(tx.DeleteToken(ctx, id), "token "+id) })
+	_, err := a.write(ctx, pr, op{what: "revoking token " + id, decide: func(w *locked) (any, error) {
+		return nil, storeErr(w.tx.DeleteToken(ctx, id), "token "+id)
+	}})
+	return err
 }

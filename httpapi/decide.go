@@ -238,8 +238,8 @@ func decide(s *server, w http.ResponseWriter, r *http.Request) error {
 	}
 	id := r.PathValue("id")
 	return s.post(w, r, body, http.StatusOK, as(func(v answer) decisionJSON { return decisionOut(v.d, v.why) }),
-		func(ctx context.Context) (any, error) {
-			d, why, err := s.app.Ask(ctx, principal(r), id, ask)
+		func(ctx context.Context, pr app.Principal) (any, error) {
+			d, why, err := s.app.Ask(ctx, pr, id, ask)
 			return answer{d, why}, err
 		})
 }

@@ -81,6 +81,24 @@ func fail(code app.Code, field, msg string) error {
 // writeProblem is the one place an error becomes a response. An internal
 // error's cause is logged and never shown: it may name tables or files.
 func (s *server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
+	status, body := s.problemBody(r, err)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="recert"`) // RFC 6750 3
+	}
+	writeProblemBody(w, status, body)
+}
+
+// writeProblemBody writes a rendered problem, first or replayed.
+func writeProblemBody(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
+// problemBody renders err as a problem document and its status. A stored
+// refusal is rendered here too, so its replay is byte for byte the first.
+func (s *server) problemBody(r *http.Request, err error) (int, []byte) {
 	var e *app.Error
 	if !errors.As(err, &e) {
 		e = &app.Error{Code: app.CodeInternal, Err: err}
@@ -100,14 +118,8 @@ func (s *server) writeProblem(w http.ResponseWriter, r *http.Request, err error)
 	if p.Detail == "" {
 		p.Detail = k.title
 	}
-	if k.status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="recert"`) // RFC 6750 3
-	}
 	body, _ := json.Marshal(p) // problem has only strings, ints and string slices
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(k.status)
-	_, _ = w.Write(append(body, '\n'))
+	return k.status, body
 }
 
 // statusOf reads the table as the tests of the table do.

@@ -181,6 +181,18 @@ func (t *tx) SaveIdempotentResponse(ctx context.Context, r ledger.IdempotentResp
 	return nil
 }
 
+// PurgeIdempotentResponses deletes the responses created before before.
+func (t *tx) PurgeIdempotentResponses(ctx context.Context, before time.Time) (int64, error) {
+	if err := t.writable("PurgeIdempotentResponses"); err != nil {
+		return 0, err
+	}
+	res, err := t.exec(ctx, `DELETE FROM idempotent_responses WHERE created_at < ?`, micros(before))
+	if err != nil {
+		return 0, fmt.Errorf("ledger/sqlite: purge idempotency keys: %w", err)
+	}
+	return affected(res)
+}
+
 // ImportPosition returns how far the named import got, 0 when new.
 func (t *tx) ImportPosition(ctx context.Context, name string) (int64, error) {
 	var pos int64
