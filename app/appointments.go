@@ -131,6 +131,9 @@ func findAppointment(s *subject, id string) (ledger.Appointment, bool) {
 
 // Appointment returns one appointment the caller may see.
 func (a *App) Appointment(ctx context.Context, pr Principal, id string) (ledger.Appointment, error) {
+	if err := known("appointment", id); err != nil {
+		return ledger.Appointment{}, err
+	}
 	var out ledger.Appointment
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		ap, err := tx.Appointment(ctx, id)
@@ -159,6 +162,14 @@ func (a *App) ListAppointments(ctx context.Context, pr Principal, f ledger.Appoi
 			return nil, forbidden("list another center's appointments")
 		}
 		f.Center = pr.Subject
+	}
+	if err := checkCursor(p); err != nil {
+		return nil, err
+	}
+	for field, id := range map[string]string{"candidate": f.Candidate, "center": f.Center} {
+		if id != "" && !idPattern.MatchString(id) {
+			return nil, checkID(field, id)
+		}
 	}
 	var out []ledger.Appointment
 	err := a.store.View(ctx, func(tx ledger.Tx) error {

@@ -141,6 +141,9 @@ func (a *App) MedicalRefund(ctx context.Context, pr Principal, c Change, note st
 	if err := pr.mustBeStaff("approve a medical exception"); err != nil {
 		return ledger.Appointment{}, err
 	}
+	if err := checkText("note", note, maxNote); err != nil {
+		return ledger.Appointment{}, err
+	}
 	return a.change(ctx, pr, c, "a medical exception for", func(w *locked) error {
 		s, ap := w.s, w.ap
 		if ap.State != "missed" {

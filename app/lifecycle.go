@@ -18,6 +18,9 @@ func (a *App) Revoke(ctx context.Context, pr Principal, candidate, certification
 	if reason == "" {
 		return CertificationStatus{}, invalid("reason", "a revocation needs a reason, kept in the ledger")
 	}
+	if err := checkText("reason", reason, maxNote); err != nil {
+		return CertificationStatus{}, err
+	}
 	v, err := a.write(ctx, pr, op{what: "revoking " + certification, candidate: candidate, decide: func(w *locked) (any, error) {
 		s := w.s
 		d := s.prog.Decide(s.hist, w.now, policy.Ask{Action: policy.Status, Certification: certification})

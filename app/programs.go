@@ -41,6 +41,12 @@ func (a *App) ActivateProgram(ctx context.Context, pr Principal, id, version str
 	if err := pr.mustBeAdmin("activate programs"); err != nil {
 		return ProgramInfo{}, err
 	}
+	if err := known("program", id); err != nil {
+		return ProgramInfo{}, err
+	}
+	if err := known("program version", version); err != nil {
+		return ProgramInfo{}, err
+	}
 	v, err := a.write(ctx, pr, op{what: "activating " + id, decide: func(w *locked) (any, error) {
 		if err := w.tx.ActivateProgram(ctx, id, version); err != nil {
 			return nil, storeErr(err, "program "+id+" version "+version)
@@ -90,6 +96,9 @@ func (a *App) Programs(ctx context.Context, pr Principal) ([]ProgramInfo, error)
 
 // ProgramSource returns the YAML of the active version of a program.
 func (a *App) ProgramSource(ctx context.Context, pr Principal, id string) ([]byte, error) {
+	if err := known("program", id); err != nil {
+		return nil, err
+	}
 	var src []byte
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		pv, err := tx.ActiveProgram(ctx, id)

@@ -99,7 +99,10 @@ func (a *App) CreateCandidate(ctx context.Context, pr Principal, in CandidateInp
 // Candidate returns a candidate the caller may see.
 func (a *App) Candidate(ctx context.Context, pr Principal, id string) (ledger.Candidate, error) {
 	if !pr.canSeeCandidate(id) {
-		return ledger.Candidate{}, hidden("candidate " + id)
+		return ledger.Candidate{}, hidden("candidate " + quoteShort(id))
+	}
+	if err := known("candidate", id); err != nil {
+		return ledger.Candidate{}, err
 	}
 	var c ledger.Candidate
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
@@ -173,6 +176,9 @@ func (a *App) ListCandidates(ctx context.Context, pr Principal, p ledger.Page) (
 	if err := pr.mustBeStaff("list candidates"); err != nil {
 		return nil, err
 	}
+	if err := checkCursor(p); err != nil {
+		return nil, err
+	}
 	var out []ledger.Candidate
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		var err error
@@ -232,6 +238,9 @@ func (a *App) CreateCenter(ctx context.Context, pr Principal, in CenterInput) (l
 
 // Center returns a test center; anyone authenticated may see centers.
 func (a *App) Center(ctx context.Context, pr Principal, id string) (ledger.Center, error) {
+	if err := known("test center", id); err != nil {
+		return ledger.Center{}, err
+	}
 	var c ledger.Center
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		var err error
@@ -284,6 +293,9 @@ func (a *App) UpdateCenter(ctx context.Context, pr Principal, in CenterInput) (l
 
 // ListCenters pages through test centers.
 func (a *App) ListCenters(ctx context.Context, pr Principal, p ledger.Page) ([]ledger.Center, error) {
+	if err := checkCursor(p); err != nil {
+		return nil, err
+	}
 	var out []ledger.Center
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		var err error

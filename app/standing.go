@@ -122,7 +122,10 @@ func (a *App) Plan(ctx context.Context, pr Principal, candidate, certification s
 // Fees pages through a candidate's fee ledger.
 func (a *App) Fees(ctx context.Context, pr Principal, candidate string, p ledger.Page) ([]ledger.Fee, error) {
 	if !pr.canSeeCandidate(candidate) {
-		return nil, hidden("candidate " + candidate)
+		return nil, hidden("candidate " + quoteShort(candidate))
+	}
+	if err := known("candidate", candidate); err != nil {
+		return nil, err
 	}
 	if p.After != "" {
 		if _, err := strconv.ParseInt(p.After, 10, 64); err != nil {

@@ -33,12 +33,18 @@ func (a *App) CreateToken(ctx context.Context, pr Principal, in TokenInput) (led
 	if err := pr.mustBeAdmin("create tokens"); err != nil {
 		return ledger.Token{}, "", err
 	}
+	if err := checkText("name", in.Name, maxName); err != nil {
+		return ledger.Token{}, "", err
+	}
 	switch in.Role {
 	case RoleAdmin, RoleStaff:
 		in.Subject = ""
 	case RoleCenter, RoleCandidate:
 		if in.Subject == "" {
 			return ledger.Token{}, "", invalid("subject", "a %s token needs the %s id it acts for", in.Role, in.Role)
+		}
+		if err := checkID("subject", in.Subject); err != nil {
+			return ledger.Token{}, "", err
 		}
 	default:
 		return ledger.Token{}, "", invalid("role", "role must be admin, staff, center or candidate")
@@ -102,6 +108,9 @@ func (a *App) ListTokens(ctx context.Context, pr Principal, p ledger.Page) ([]le
 	if err := pr.mustBeAdmin("list tokens"); err != nil {
 		return nil, err
 	}
+	if err := checkCursor(p); err != nil {
+		return nil, err
+	}
 	var out []ledger.Token
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		var err error
@@ -115,6 +124,9 @@ func (a *App) ListTokens(ctx context.Context, pr Principal, p ledger.Page) ([]le
 // server sharing the database. Admin only.
 func (a *App) RevokeToken(ctx context.Context, pr Principal, id string) error {
 	if err := pr.mustBeAdmin("revoke tokens"); err != nil {
+		return err
+	}
+	if err := known("token", id); err != nil {
 		return err
 	}
 	_, err := a.write(ctx, pr, op{what: "revoking token " + id, decide: func(w *locked) (any, error) {

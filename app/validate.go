@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/recert/recert/ledger"
 )
 
 // What the ledger accepts as text. A store must never be handed a string
@@ -77,4 +79,22 @@ func quoteShort(s string) string {
 		s = s[:80] + "..."
 	}
 	return strconv.Quote(s)
+}
+
+// known answers not_found for an id that cannot exist (outside the
+// charset), before it reaches the store, which may refuse such a string
+// with an error of its own (PostgreSQL and NUL).
+func known(what, id string) error {
+	if !idPattern.MatchString(id) {
+		return &Error{Code: CodeNotFound, Message: what + " " + quoteShort(id) + " not found"}
+	}
+	return nil
+}
+
+// checkCursor refuses a page cursor that no page ever handed out.
+func checkCursor(p ledger.Page) error {
+	if p.After != "" && !idPattern.MatchString(p.After) {
+		return invalid("after", "the cursor %s was not given by a page of this list", quoteShort(p.After))
+	}
+	return nil
 }
