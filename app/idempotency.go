@@ -87,8 +87,18 @@ func (a *App) Idempotent(ctx context.Context, pr Principal, key, route string, b
 		}
 		return 0, nil, false, err
 	}
-	if rec.status == 0 { // a use case that stores nothing (a question, not a write)
-		rec.status, rec.body = render(v, nil)
+	if rec.status == 0 {
+		// A question (decide) writes nothing, but its answer is kept all
+		// the same: every POST replays its first response.
+		err := a.store.Update(ctx, func(tx ledger.Tx) error { return a.saveResponse(ctx, tx, pr, v, v, nil) })
+		if errors.Is(err, errIdemRace) {
+			if st, b, ok, rerr := a.replay(ctx, pr, key, hash); ok && rerr == nil {
+				return st, b, true, nil
+			}
+		}
+		if rec.status == 0 {
+			rec.status, rec.body = render(v, nil)
+		}
 	}
 	return rec.status, rec.body, false, nil
 }
