@@ -276,3 +276,46 @@ func TestValidationErrorsAreNotStored(t *testing.T) {
 		}
 	})
 }
+
+// TestIdempotentWriteIsAtomic: concurrent first calls with one key of a
+// request that could succeed every time (a candidate with a generated id)
+// create one candidate: the response is stored in the write's own
+// transaction, so a loser's whole write rolls back. Checked by storing the
+// response after the write instead: ten candidates were created.
+func TestIdempotentWriteIsAtomic(t *testing.T) {
+	eachStore(t, func(t *testing.T, st ledger.Store) {
+		a := app.New(st)
+		pr := app.Principal{TokenID: "tok1", Role: app.RoleStaff}
+		const n = 10
+		start := make(chan struct{})
+		errs := make(chan error, n)
+		bodies := make(chan string, n)
+		for i := 0; i < n; i++ {
+			go func() {
+				<-start
+				_, b, _, err := a.Idempotent(t.Context(), pr, "same", "POST /v1/candidates", []byte(`{"name":"Ada"}`), render,
+					func(ctx context.Context, pr app.Principal) (any, error) {
+						return a.CreateCandidate(ctx, pr, app.CandidateInput{Name: "Ada"})
+					})
+				errs <- err
+				bodies <- string(b)
+			}()
+		}
+		close(start)
+		first := ""
+		for i := 0; i < n; i++ {
+			if err := <-errs; err != nil && app.ErrorCode(err) != app.CodeConflict {
+				t.Fatal(err)
+			}
+			if b := <-bodies; b != "" && first == "" {
+				first = b
+			} else if b != "" && b != first {
+				t.Fatalf("two answers for one key:\n%s\n%s", first, b)
+			}
+		}
+		list, err := a.ListCandidates(t.Context(), app.System, ledger.Page{})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("%d candidates after %d concurrent calls with one key (%v), want 1", len(list), n, err)
+		}
+	})
+}
