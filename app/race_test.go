@@ -76,8 +76,11 @@ func TestRaceCancelReschedule(t *testing.T) {
 			center := e.roundSetup(t, r, 2, "x", "y", "z", "w")
 			ap := e.book(t, r, "x", "CLF-C02", center, a, false)
 			e.book(t, r, "y", "CLF-C02", center, a, false)
-			errs := e.race(r, 
-				func(ctx context.Context, x *app.App) error { _, err := x.Cancel(ctx, app.System, app.Change{Appointment: ap.ID}); return err },
+			errs := e.race(r,
+				func(ctx context.Context, x *app.App) error {
+					_, err := x.Cancel(ctx, app.System, app.Change{Appointment: ap.ID})
+					return err
+				},
 				func(ctx context.Context, x *app.App) error {
 					_, err := x.Reschedule(ctx, app.System, app.RescheduleInput{Change: app.Change{Appointment: ap.ID}, Slot: b})
 					return err
@@ -191,12 +194,15 @@ func TestRaceResultNoShow(t *testing.T) {
 		var res tally
 		for r := range e.rounds() {
 			_, ap := e.sat(t, r)
-			errs := e.race(r, 
+			errs := e.race(r,
 				func(ctx context.Context, x *app.App) error {
 					_, err := x.RecordResult(ctx, app.System, app.ResultInput{Appointment: ap.ID, Scaled: score(800)})
 					return err
 				},
-				func(ctx context.Context, x *app.App) error { _, err := x.NoShow(ctx, app.System, app.Change{Appointment: ap.ID}); return err },
+				func(ctx context.Context, x *app.App) error {
+					_, err := x.NoShow(ctx, app.System, app.Change{Appointment: ap.ID})
+					return err
+				},
 			)
 			var p []string
 			if (errs[0] == nil) == (errs[1] == nil) {
