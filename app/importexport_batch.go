@@ -243,10 +243,17 @@ func (s *importSubject) resolve() error {
 // engine time saved (TestImportMatchesRecordResult holds this to what
 // RecordResult writes).
 func (b *batch) sitting(r *Row, s *importSubject, e *policy.Exam, d EventData) error {
+	if d.On.After(b.now.Add(policy.ClockSkew)) {
+		return refuse(r, "on", "the sitting "+d.On.Format(time.RFC3339)+" is after the moment it is recorded ("+
+			b.now.Format(time.RFC3339)+"): a result cannot come before its exam")
+	}
 	for _, ev := range s.events {
 		if ev.Type == EvResult && ev.D.Exam == d.Exam && ev.D.On != nil && ev.D.On.Equal(*d.On) {
 			return refuse(r, "on", "a result of "+d.Exam+" at "+d.On.Format(time.RFC3339)+" is already recorded for "+s.cand.ID)
 		}
+	}
+	for _, ap := range sittingsAt(s.events, d.Exam, *d.On) {
+		return refuse(r, "on", "appointment "+ap+" of "+s.cand.ID+" already has a result of "+d.Exam+" at "+d.On.Format(time.RFC3339))
 	}
 	decision, label := b.scoreDecision(s, e, d.Scaled)
 	ev := newEvent(EvResult, d, b.now, decision, label)
@@ -391,4 +398,31 @@ func (b *batch) moveSeats(before, after map[seatKey]int) error {
 		}
 	}
 	return nil
+}
+
+// sittingsAt lists the appointments of a stream sat for exam at instant
+// at: a result of the same sitting imported without its appointment is
+// the same fact twice.
+func sittingsAt(evs []decoded, exam string, at time.Time) []string {
+	type ap struct {
+		exam string
+		slot time.Time
+	}
+	aps := map[string]*ap{}
+	var out []string
+	for _, e := range evs {
+		switch e.Type {
+		case EvBooked:
+			aps[e.D.Appointment] = &ap{e.D.Exam, deref(e.D.Slot)}
+		case EvRescheduled:
+			if a := aps[e.D.Appointment]; a != nil {
+				a.slot = deref(e.D.Slot)
+			}
+		case EvSat:
+			if a := aps[e.D.Appointment]; a != nil && a.exam == exam && a.slot.Equal(at) {
+				out = append(out, e.D.Appointment)
+			}
+		}
+	}
+	return out
 }
