@@ -45,36 +45,34 @@ func (a *App) Book(ctx context.Context, pr Principal, in BookInput) (ledger.Appo
 	}
 	v, err := a.write(ctx, pr, op{what: "booking " + in.Exam, candidate: in.Candidate, decide: func(w *locked) (any, error) {
 		s := w.s
-		d := s.prog.Decide(s.hist, w.now, policy.Ask{Action: policy.Book, Exam: in.Exam, Slot: in.Slot})
+		center, err := w.center(in.Center)
+		if err != nil {
+			return nil, err
+		}
+		// E2, R1, R3, R4, R5, R8, R10-R12, and the fee or voucher (V5).
+		d := s.prog.Decide(s.hist, w.now, policy.Ask{Action: policy.Book, Exam: in.Exam, Slot: in.Slot,
+			UseVoucher: in.UseVoucher, Delivery: delivery(center)})
 		if !d.Allowed {
 			return nil, refusal(s.prog, &d, "booking "+in.Exam)
-		}
-		exam, _ := s.prog.Exam(in.Exam)
-		center, err := w.tx.Center(w.ctx, in.Center)
-		if err != nil {
-			return nil, storeErr(err, "test center "+in.Center)
-		}
-		if err := deliveryOK(exam, center); err != nil {
-			return nil, err
-		}
-		fee, voucher, err := a.price(s, exam, in.UseVoucher, w.now)
-		if err != nil {
-			return nil, err
 		}
 		if err := w.tx.ReserveSeat(w.ctx, center.ID, in.Slot); err != nil {
 			return nil, storeErr(err, "seat")
 		}
 		id := a.newID("ap_")
 		slot := in.Slot.UTC()
-		if err := w.emit(EvBooked, EventData{Appointment: id, Exam: exam.Code, Center: center.ID, Slot: &slot, At: &w.now, Voucher: voucher}, &d); err != nil {
-			return nil, err
-		}
-		if voucher != "" {
-			if err := w.emit(EvVoucherUsed, EventData{Appointment: id, Voucher: voucher}, nil); err != nil {
-				return nil, err
+		booked := EventData{Appointment: id, Exam: d.Subject, Center: center.ID, Slot: &slot, At: &w.now, Delivery: delivery(center)}
+		for _, c := range d.Consequences {
+			switch c.Kind {
+			case policy.VoucherRedeemed:
+				booked.Voucher = voucherID(s.cand.ID, c.Voucher)
+			case policy.FeeCharged:
+				booked.AmountMinor, booked.Currency = c.Amount.Minor, c.Amount.Currency
 			}
 		}
-		if err := w.emit(EvFeeCharged, EventData{Appointment: id, AmountMinor: fee, Currency: exam.Price.Currency}, nil); err != nil {
+		if err := w.emit(EvBooked, booked, &d); err != nil {
+			return nil, err
+		}
+		if err := w.settle(id, &d, ""); err != nil {
 			return nil, err
 		}
 		ap, _ := findAppointment(s, id)
@@ -82,40 +80,6 @@ func (a *App) Book(ctx context.Context, pr Principal, in BookInput) (ledger.Appo
 	}})
 	out, _ := v.(ledger.Appointment)
 	return out, err
-}
-
-// deliveryOK checks that the exam is offered the way the center delivers it.
-func deliveryOK(e *policy.Exam, c ledger.Center) error {
-	want := "test_center"
-	if c.Online {
-		want = "online"
-	}
-	if len(e.Delivery) == 0 {
-		return nil
-	}
-	for _, d := range e.Delivery {
-		if d == want {
-			return nil
-		}
-	}
-	return invalid("center", "%s is not delivered %s", e.Code, map[bool]string{true: "online", false: "at a test center"}[c.Online])
-}
-
-// price is the fee to charge: the exam's price, less a voucher's discount
-// when one is used (V5). The voucher is the oldest usable one, the same
-// one the engine's replay will mark used.
-func (a *App) price(s *subject, e *policy.Exam, useVoucher bool, now time.Time) (int64, string, error) {
-	fee := e.Price.Minor
-	if !useVoucher {
-		return fee, "", nil
-	}
-	r := s.prog.Report(s.hist, now)
-	for _, v := range r.Vouchers {
-		if v.State == policy.VoucherUnused {
-			return fee * int64(100-v.Discount) / 100, voucherID(s.cand.ID, v), nil
-		}
-	}
-	return 0, "", &Error{Code: CodeRefused, Message: "the candidate has no unused voucher", Reasons: []string{"no_voucher"}}
 }
 
 // findAppointment is an appointment as the subject's stream says it is.

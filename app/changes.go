@@ -38,28 +38,29 @@ func (a *App) change(ctx context.Context, pr Principal, c Change, what string, f
 	return out, err
 }
 
-// Cancel cancels an appointment in time (R7): the fee is refunded and a
-// voucher that paid for it returned (V5), and the seat freed.
+// Cancel cancels an appointment (R7): the engine says what it costs — in
+// time, the fee refunded and a voucher returned (V5); inside a program's
+// late-change tier, part or all of the fee forfeited — and the seat is
+// freed.
 func (a *App) Cancel(ctx context.Context, pr Principal, c Change) (ledger.Appointment, error) {
 	return a.change(ctx, pr, c, "cancelling", func(w *locked) error {
 		s, ap, now := w.s, w.ap, w.now
-		d := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.Cancel, Appointment: ap.ID})
+		center, err := w.center(ap.Center)
+		if err != nil {
+			return err
+		}
+		d := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.Cancel, Appointment: ap.ID, Delivery: delivery(center)})
 		if !d.Allowed {
 			return refusal(s.prog, &d, "cancelling "+ap.ID)
 		}
 		if err := w.emit(EvCancelled, EventData{Appointment: ap.ID, At: &now}, &d); err != nil {
 			return err
 		}
-		if ap.FeeMinor > 0 && s.prog.Appointments.Fees.TimelyCancel == policy.Refund {
-			if err := w.emit(EvFeeRefunded, EventData{Appointment: ap.ID, AmountMinor: ap.FeeMinor, Currency: ap.Currency, Reason: "timely cancel"}, nil); err != nil {
-				return err
-			}
+		if err := w.settle(ap.ID, &d, ""); err != nil {
+			return err
 		}
-		if ap.Voucher != "" && s.prog.Vouchers.ReturnedOnTimelyCancel {
-			if err := w.emit(EvVoucherBack, EventData{Appointment: ap.ID, Voucher: ap.Voucher}, nil); err != nil {
-				return err
-			}
-		}
+		// The seat given back is the one the locked stream says this
+		// appointment holds, not one read before the lock.
 		return storeErr(w.tx.ReleaseSeat(w.ctx, ap.Center, ap.Slot), "seat")
 	})
 }
@@ -72,49 +73,53 @@ type RescheduleInput struct {
 	Center string
 }
 
-// Reschedule moves an appointment (R7, R9; the new slot obeys R4): the old
-// seat is freed and a new one taken in the same transaction.
+// Reschedule moves an appointment (R7, R9; the new slot obeys R4, R10-R12;
+// a late-change tier may charge a fee): the old seat is freed and a new one
+// taken in the same transaction.
 func (a *App) Reschedule(ctx context.Context, pr Principal, in RescheduleInput) (ledger.Appointment, error) {
 	if in.Slot.IsZero() {
 		return ledger.Appointment{}, invalid("slot", "slot is required (RFC 3339)")
 	}
 	return a.change(ctx, pr, in.Change, "rescheduling", func(w *locked) error {
 		tx, ap, s, now, ctx := w.tx, w.ap, w.s, w.now, w.ctx
-		center := ap.Center
+		to := ap.Center
 		if in.Center != "" && in.Center != ap.Center {
 			if pr.Role == RoleCenter {
 				return forbidden("move an appointment to another center")
 			}
-			center = in.Center
+			to = in.Center
 		}
-		d := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.Reschedule, Appointment: ap.ID, Slot: in.Slot})
+		c, err := w.center(to)
+		if err != nil {
+			return err
+		}
+		d := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.Reschedule, Appointment: ap.ID, Slot: in.Slot, Delivery: delivery(c)})
 		if !d.Allowed {
 			return refusal(s.prog, &d, "rescheduling "+ap.ID)
 		}
-		c, err := tx.Center(ctx, center)
-		if err != nil {
-			return storeErr(err, "test center "+center)
-		}
-		exam, _ := s.prog.Exam(ap.Exam)
-		if err := deliveryOK(exam, c); err != nil {
-			return err
-		}
-		// The seat given back is the one the locked stream says this
-		// appointment holds, not one read before the lock.
 		if err := tx.ReleaseSeat(ctx, ap.Center, ap.Slot); err != nil {
 			return storeErr(err, "seat")
 		}
-		if err := tx.ReserveSeat(ctx, center, in.Slot); err != nil {
+		if err := tx.ReserveSeat(ctx, to, in.Slot); err != nil {
 			return storeErr(err, "seat")
 		}
 		slot := in.Slot.UTC()
-		return w.emit(EvRescheduled, EventData{Appointment: ap.ID, Slot: &slot, At: &now, Center: center}, &d)
+		moved := EventData{Appointment: ap.ID, Slot: &slot, At: &now, Center: to, Delivery: delivery(c)}
+		for _, x := range d.Consequences {
+			if x.Kind == policy.FeeCharged {
+				moved.AmountMinor, moved.Currency = x.Amount.Minor, x.Amount.Currency
+			}
+		}
+		if err := w.emit(EvRescheduled, moved, &d); err != nil {
+			return err
+		}
+		return w.settle(ap.ID, &d, "")
 	})
 }
 
-// NoShow records a missed appointment (R8): the fee is forfeited and the
-// candidate waits before booking that exam again. Only staff or the test
-// center may record it, and only once the slot has begun.
+// NoShow records a missed appointment (R8): the engine forfeits the fee and
+// the candidate waits before booking that exam again. Only staff or the
+// test center may record it, and only once the slot has begun.
 func (a *App) NoShow(ctx context.Context, pr Principal, c Change) (ledger.Appointment, error) {
 	if pr.Role == RoleCandidate {
 		return ledger.Appointment{}, forbidden("record a no-show")
@@ -128,15 +133,12 @@ func (a *App) NoShow(ctx context.Context, pr Principal, c Change) (ledger.Appoin
 		if err := w.emit(EvNoShow, EventData{Appointment: ap.ID}, &d); err != nil {
 			return err
 		}
-		if ap.FeeMinor > 0 && s.prog.Appointments.Fees.NoShow == policy.Forfeit {
-			return w.emit(EvFeeForfeited, EventData{Appointment: ap.ID, AmountMinor: ap.FeeMinor, Currency: ap.Currency, Reason: "no-show"}, nil)
-		}
-		return nil
+		return w.settle(ap.ID, &d, "")
 	})
 }
 
 // MedicalRefund approves a medical exception for a missed appointment: the
-// forfeited fee is refunded (R8). Staff only; once per appointment.
+// engine refunds the forfeited fee (R8), once (R13). Staff only.
 func (a *App) MedicalRefund(ctx context.Context, pr Principal, c Change, note string) (ledger.Appointment, error) {
 	if err := pr.mustBeStaff("approve a medical exception"); err != nil {
 		return ledger.Appointment{}, err
@@ -146,17 +148,10 @@ func (a *App) MedicalRefund(ctx context.Context, pr Principal, c Change, note st
 	}
 	return a.change(ctx, pr, c, "a medical exception for", func(w *locked) error {
 		s, ap := w.s, w.ap
-		if ap.State != "missed" {
-			return &Error{Code: CodeRefused, Message: "a medical exception applies to a missed appointment; " + ap.ID + " is " + ap.State, Reasons: []string{"not_missed"}}
+		d := s.prog.Decide(s.hist, w.now, policy.Ask{Action: policy.MedicalException, Appointment: ap.ID})
+		if !d.Allowed {
+			return refusal(s.prog, &d, "a medical exception for "+ap.ID)
 		}
-		for _, e := range s.events {
-			if e.Type == EvFeeRefunded && e.D.Appointment == ap.ID {
-				return &Error{Code: CodeRefused, Message: "the fee of " + ap.ID + " has already been refunded", Reasons: []string{"already_refunded"}}
-			}
-		}
-		if s.prog.Appointments.Fees.MedicalException != policy.Refund {
-			return &Error{Code: CodeRefused, Message: "this program does not refund fees on a medical exception", Reasons: []string{"no_medical_refund"}}
-		}
-		return w.emit(EvFeeRefunded, EventData{Appointment: ap.ID, AmountMinor: ap.FeeMinor, Currency: ap.Currency, Reason: "medical exception: " + note}, nil)
+		return w.settleAs(ap.ID, &d, "medical exception: "+note, &d)
 	})
 }

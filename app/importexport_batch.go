@@ -255,7 +255,7 @@ func (b *batch) sitting(r *Row, s *importSubject, e *policy.Exam, d EventData) e
 	for _, ap := range sittingsAt(s.events, d.Exam, *d.On) {
 		return refuse(r, "on", "appointment "+ap+" of "+s.cand.ID+" already has a result of "+d.Exam+" at "+d.On.Format(time.RFC3339))
 	}
-	decision, label := b.scoreDecision(s, e, d.Scaled)
+	decision, label := b.scoreDecision(s, e, d.Scaled, *d.On)
 	ev := newEvent(EvResult, d, b.now, decision, label)
 	if !e.Passes(d.Scaled) {
 		return b.add(s, ev, d, true)

@@ -50,14 +50,7 @@ func (a *App) RecordResult(ctx context.Context, pr Principal, in ResultInput) (l
 		if in.Appointment != "" {
 			// The appointment as the locked stream says it is: of two
 			// results posted at once, the second sees the first's sitting.
-			ap := w.ap
-			if ap.State != "open" {
-				return nil, &Error{Code: CodeRefused, Message: "appointment " + ap.ID + " is " + ap.State + "; its result cannot be recorded", Reasons: []string{string(policy.AppointmentClosed)}}
-			}
-			if now.Before(ap.Slot) {
-				return nil, &Error{Code: CodeRefused, Message: "appointment " + ap.ID + " has not started yet", Reasons: []string{"slot_not_started"}}
-			}
-			exam, on = ap.Exam, ap.Slot
+			exam, on = w.ap.Exam, w.ap.Slot
 		}
 		e, ok := s.prog.Exam(exam)
 		if !ok {
@@ -70,6 +63,18 @@ func (a *App) RecordResult(ctx context.Context, pr Principal, in ResultInput) (l
 		if _, err := e.Report(scaled, in.Domains); err != nil {
 			return nil, invalid("domains", "%v", err)
 		}
+		// The engine refuses what cannot have happened: a result for an
+		// appointment cancelled, missed, already sat or not yet begun (R6,
+		// R14), a sitting after this moment (R14), the same sitting twice
+		// (R15), a score off the scale (E3).
+		ask := policy.Ask{Action: policy.RecordResult, Appointment: in.Appointment, Score: scaled}
+		if in.Appointment == "" {
+			ask.Exam, ask.Slot = e.Code, on
+		}
+		dec := s.prog.Decide(s.hist, now, ask)
+		if !dec.Allowed {
+			return nil, refusal(s.prog, &dec, "recording a result of "+e.Code)
+		}
 		before := s.prog.Report(s.hist, now)
 		d := EventData{Appointment: in.Appointment, Scaled: scaled, Raw: in.Raw, Form: in.Form, Domains: in.Domains}
 		typ := EvSat
@@ -78,7 +83,6 @@ func (a *App) RecordResult(ctx context.Context, pr Principal, in ResultInput) (l
 			o := on.UTC()
 			d.On = &o
 		}
-		dec := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.Score, Exam: e.Code, Score: scaled}) // E3
 		if err := w.emit(typ, d, &dec); err != nil {
 			return nil, err
 		}

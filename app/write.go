@@ -190,3 +190,46 @@ func (w *locked) flush() error {
 func (w *locked) view() ledger.View {
 	return project(w.s.prog, w.s.cand.ID, w.s.events, w.s.hist)
 }
+
+// settle records the money and vouchers an allowed decision moves, as the
+// engine decided them: app computes no fee, refund or forfeit of its own.
+// note is a person's words kept with them (a medical exception's letter).
+func (w *locked) settle(appointment string, d *policy.Decision, note string) error {
+	return w.settleAs(appointment, d, note, nil)
+}
+
+// settleAs is settle keeping decision with the first event, for a change
+// whose only events are its consequences (a medical exception's refund).
+func (w *locked) settleAs(appointment string, d *policy.Decision, note string, decision *policy.Decision) error {
+	for _, c := range d.Consequences {
+		data := EventData{Appointment: appointment, Rule: c.Rule, Reason: note}
+		switch c.Kind {
+		case policy.VoucherRedeemed, policy.VoucherReturned:
+			data.Voucher = voucherID(w.s.cand.ID, c.Voucher)
+		default:
+			data.AmountMinor, data.Currency = c.Amount.Minor, c.Amount.Currency
+		}
+		if err := w.emit(consequenceEvents[c.Kind], data, decision); err != nil {
+			return err
+		}
+		decision = nil
+	}
+	return nil
+}
+
+// delivery is how a center delivers its seats, as the engine names it.
+func delivery(c ledger.Center) string {
+	if c.Online {
+		return "online"
+	}
+	return "test_center"
+}
+
+// center reads a test center in the write's transaction.
+func (w *locked) center(id string) (ledger.Center, error) {
+	if err := known("test center", id); err != nil {
+		return ledger.Center{}, err
+	}
+	c, err := w.tx.Center(w.ctx, id)
+	return c, storeErr(err, "test center "+id)
+}
