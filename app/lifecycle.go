@@ -23,13 +23,9 @@ func (a *App) Revoke(ctx context.Context, pr Principal, candidate, certification
 	}
 	v, err := a.write(ctx, pr, op{what: "revoking " + certification, candidate: candidate, decide: func(w *locked) (any, error) {
 		s := w.s
-		d := s.prog.Decide(s.hist, w.now, policy.Ask{Action: policy.Status, Certification: certification})
-		if d.Has(policy.UnknownCertification) {
-			return nil, refusal(s.prog, &d, "revoking "+certification)
-		}
-		if d.State == policy.StateNone || d.State == policy.StateRevoked {
-			return nil, &Error{Code: CodeRefused, Message: candidate + " holds no " + certification + " to revoke (it is " + string(d.State) + ")",
-				Reasons: []string{"not_held"}, Explanation: s.prog.Explain(&d), Program: d.Program}
+		d := s.prog.Decide(s.hist, w.now, policy.Ask{Action: policy.Revoke, Certification: certification})
+		if !d.Allowed {
+			return nil, refusal(s.prog, &d, "revoking "+certification+" of "+candidate)
 		}
 		if err := w.emit(EvCertRevoked, EventData{Certification: certification, Reason: reason}, &d); err != nil {
 			return nil, err

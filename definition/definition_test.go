@@ -207,7 +207,7 @@ func TestAWS(t *testing.T) {
 		"medical_exception": "R8", "no_voucher": "V5", "not_missed": "R8", "no_medical_refund": "R8",
 		// The ids recert adds (README: "Rule ids recert adds").
 		"beyond_horizon": "R10", "off_grid": "R11", "delivery_unavailable": "R12", "already_refunded": "R13",
-		"slot_not_started": "R14", "sitting_in_future": "R14", "duplicate_sitting": "R15",
+		"slot_not_started": "R14", "sitting_in_future": "R14", "duplicate_sitting": "R15", "revoked": "R16", "not_held": "R16",
 	}
 	if !reflect.DeepEqual(p.Rules, wantRules) {
 		t.Errorf("rules %v", p.Rules)

@@ -25,10 +25,13 @@ const (
 	// Ask.Exam at Ask.Slot that is not in the future (R14) and not on
 	// record already (R15); Ask.Score must lie on the exam's scale (E3).
 	RecordResult
+	// Revoke asks whether a certification can be withdrawn: the candidate
+	// must hold it, active, in grace or expired, and not revoked already.
+	Revoke
 )
 
 var actionNames = [...]string{"", "book", "cancel", "reschedule", "status", "recertify_options", "score", "no_show",
-	"medical_exception", "record_result"}
+	"medical_exception", "record_result", "revoke"}
 
 func (a Action) String() string {
 	if int(a) < len(actionNames) {
@@ -105,6 +108,7 @@ const (
 	AlreadyRefunded     Code = "already_refunded"     // R13
 	NoMedicalRefund     Code = "no_medical_refund"    // R8: the program refunds nothing on a medical exception
 	SittingInFuture     Code = "sitting_in_future"    // R14
+	NotHeld             Code = "not_held"             // revoke: nothing to withdraw
 	DuplicateSitting    Code = "duplicate_sitting"    // R15
 )
 
@@ -288,6 +292,18 @@ func (p *Program) Decide(h *History, at time.Time, ask Ask) Decision {
 		c.medicalException(&d, ask.Appointment)
 	case RecordResult:
 		c.recordResult(&d, ask)
+	case Revoke:
+		d.Subject = ask.Certification
+		ci, ok := p.certIndex[ask.Certification]
+		if !ok {
+			d.refuse(Reason{Code: UnknownCertification})
+			return d
+		}
+		t := c.term(&p.Certifications[ci])
+		d.Term, d.State = t, t.StateOn(c.atDate)
+		if d.State == StateNone || d.State == StateRevoked {
+			d.refuse(Reason{Code: NotHeld})
+		}
 	case Status:
 		d.Subject = ask.Certification
 		ci, ok := p.certIndex[ask.Certification]

@@ -26,6 +26,10 @@ func (p *Program) Explain(d *Decision) []string {
 			out = append(out, "Appointment "+d.Subject+" for "+d.Term.BasisExam+" was missed; on an approved medical exception its fee is refunded"+
 				p.cite(ruleMedical)+", once"+p.cite("already_refunded")+".")
 		}
+	case Revoke:
+		if d.Allowed {
+			out = append(out, d.Subject+" is "+string(d.State)+"; once revoked it stays revoked until its own exam is passed again"+p.cite("revoked")+".")
+		}
 	case RecordResult:
 		if d.Allowed {
 			e, _ := p.Exam(d.Term.BasisExam)
@@ -191,6 +195,8 @@ func (p *Program) explainReason(d *Decision, r Reason) string {
 	case SittingInFuture:
 		return "A sitting of " + r.Exam + " at " + instant(r.FromAt, d.Zone) + " is later than the moment it is recorded, " +
 			instant(d.At, d.Zone) + ", by more than the " + ClockSkew.String() + " the clocks may differ" + c + "."
+	case NotHeld:
+		return "There is no " + d.Subject + " to revoke: it is " + string(d.State) + c + "."
 	case DuplicateSitting:
 		return "A result for " + r.Exam + " sat at " + instant(r.FromAt, d.Zone) + " is on record already; a sitting has one result" + c + "."
 

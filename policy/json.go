@@ -21,7 +21,7 @@ func AppendDecisionJSON(dst []byte, p *Program, d *Decision, explain bool) []byt
 	dst = append(dst, '{')
 	mark := len(dst)
 	switch d.Action {
-	case Book, Cancel, Reschedule, MarkNoShow, MedicalException, RecordResult:
+	case Book, Cancel, Reschedule, MarkNoShow, MedicalException, RecordResult, Revoke:
 		dst = append(dst, `"allowed":`...)
 		dst = strconv.AppendBool(dst, d.Allowed)
 		dst = appendReasons(dst, d)
