@@ -71,6 +71,9 @@ type problem struct {
 	EarliestDate string   `json:"earliest_date,omitempty"`
 	RetryAt      string   `json:"retry_at,omitempty"`
 	Program      string   `json:"program,omitempty"`
+	// Decision is the engine's decision behind a refusal, as the engine
+	// encodes it everywhere (retry_at and consequences included).
+	Decision json.RawMessage `json:"decision,omitempty"`
 }
 
 // fail builds an error of the HTTP layer.
@@ -109,7 +112,7 @@ func (s *server) problemBody(r *http.Request, err error) (int, []byte) {
 	}
 	p := problem{Type: problemType(e.Code), Title: k.title, Status: k.status, Detail: e.Message, Instance: r.URL.Path,
 		Code: e.Code, Field: e.Field, Reasons: e.Reasons, Explanation: e.Explanation,
-		EarliestDate: e.EarliestDate, RetryAt: e.RetryAt, Program: e.Program}
+		EarliestDate: e.EarliestDate, RetryAt: e.RetryAt, Program: e.Program, Decision: e.Decision}
 	if k.status >= 500 && e.Code != codeUnavailable {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "code", string(e.Code), "error", err)
 		p.Code, p.Type, p.Title, p.Field = app.CodeInternal, problemType(app.CodeInternal), kinds[app.CodeInternal].title, ""

@@ -51,7 +51,11 @@ func AppendDecisionJSON(dst []byte, p *Program, d *Decision, explain bool) []byt
 		dst = appendDate(dst, d.ExpiresOn)
 	case RecertifyOptions:
 		if !d.Has(UnknownCertification) {
-			dst = append(dst, `"options":[`...)
+			dst = append(dst, `"state":"`...)
+			dst = append(dst, d.State...)
+			dst = append(dst, `","expires_on":`...)
+			dst = appendDate(dst, d.ExpiresOn)
+			dst = append(dst, `,"options":[`...)
 			for i, o := range d.Options {
 				if i > 0 {
 					dst = append(dst, ',')

@@ -101,13 +101,43 @@ func (e CertificationState) Valid() bool {
 	}
 }
 
+// Defines values for ConsequenceKind.
+const (
+	FeeCharged      ConsequenceKind = "fee_charged"
+	FeeForfeited    ConsequenceKind = "fee_forfeited"
+	FeeRefunded     ConsequenceKind = "fee_refunded"
+	VoucherRedeemed ConsequenceKind = "voucher_redeemed"
+	VoucherReturned ConsequenceKind = "voucher_returned"
+)
+
+// Valid indicates whether the value is a known member of the ConsequenceKind enum.
+func (e ConsequenceKind) Valid() bool {
+	switch e {
+	case FeeCharged:
+		return true
+	case FeeForfeited:
+		return true
+	case FeeRefunded:
+		return true
+	case VoucherRedeemed:
+		return true
+	case VoucherReturned:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DecisionAction.
 const (
 	DecisionActionBook             DecisionAction = "book"
 	DecisionActionCancel           DecisionAction = "cancel"
+	DecisionActionMedicalException DecisionAction = "medical_exception"
 	DecisionActionNoShow           DecisionAction = "no_show"
 	DecisionActionRecertifyOptions DecisionAction = "recertify_options"
+	DecisionActionRecordResult     DecisionAction = "record_result"
 	DecisionActionReschedule       DecisionAction = "reschedule"
+	DecisionActionRevoke           DecisionAction = "revoke"
 	DecisionActionScore            DecisionAction = "score"
 	DecisionActionStatus           DecisionAction = "status"
 )
@@ -119,11 +149,17 @@ func (e DecisionAction) Valid() bool {
 		return true
 	case DecisionActionCancel:
 		return true
+	case DecisionActionMedicalException:
+		return true
 	case DecisionActionNoShow:
 		return true
 	case DecisionActionRecertifyOptions:
 		return true
+	case DecisionActionRecordResult:
+		return true
 	case DecisionActionReschedule:
+		return true
+	case DecisionActionRevoke:
 		return true
 	case DecisionActionScore:
 		return true
@@ -140,6 +176,7 @@ const (
 	DecisionStateExpired DecisionState = "expired"
 	DecisionStateGrace   DecisionState = "grace"
 	DecisionStateNone    DecisionState = "none"
+	DecisionStateRevoked DecisionState = "revoked"
 )
 
 // Valid indicates whether the value is a known member of the DecisionState enum.
@@ -152,6 +189,8 @@ func (e DecisionState) Valid() bool {
 	case DecisionStateGrace:
 		return true
 	case DecisionStateNone:
+		return true
+	case DecisionStateRevoked:
 		return true
 	default:
 		return false
@@ -591,6 +630,26 @@ type Certification struct {
 // CertificationState defines model for Certification.State.
 type CertificationState string
 
+// Consequence defines model for Consequence.
+type Consequence struct {
+	// AmountMinor Fee kinds: the amount in minor units.
+	AmountMinor *int            `json:"amount_minor,omitempty"`
+	Currency    *string         `json:"currency,omitempty"`
+	Kind        ConsequenceKind `json:"kind"`
+
+	// Rule The program's rule id behind it (V5, R7, R8...).
+	Rule    *string `json:"rule,omitempty"`
+	Voucher *struct {
+		FromExam string `json:"from_exam"`
+
+		// Issued YYYY-MM-DD, or null for none (or never).
+		Issued *NullableDate `json:"issued"`
+	} `json:"voucher,omitempty"`
+}
+
+// ConsequenceKind defines model for Consequence.Kind.
+type ConsequenceKind string
+
 // Date YYYY-MM-DD, a calendar date in the candidate's time zone.
 type Date = openapi_types.Date
 
@@ -600,13 +659,13 @@ type DecideRequest struct {
 	Ask Ask `json:"ask"`
 }
 
-// Decision The engine's answer: allowed, earliest_date and retry_at for book, cancel and reschedule; state and expires_on for status and recertify_options, with options for the latter; passed and scaled_score for score.
+// Decision The engine's decision, as its one JSON encoder writes it everywhere (recert decide's answer lines, refusals' decision member, the decision kept with each event): allowed, reasons, earliest_date and retry_at for book, cancel, reschedule, no_show, medical_exception, record_result and revoke; state and expires_on for status; options for recertify_options; passed for score; consequences (fees and vouchers) when there are any.
 type Decision struct {
 	Action  DecisionAction `json:"action"`
-	Allowed bool           `json:"allowed"`
+	Allowed *bool          `json:"allowed,omitempty"`
 
-	// At RFC 3339
-	At time.Time `json:"at"`
+	// Consequences The money and vouchers an allowed change moves, as the engine decided them.
+	Consequences *[]Consequence `json:"consequences,omitempty"`
 
 	// EarliestDate YYYY-MM-DD, or null for none (or never).
 	EarliestDate *NullableDate `json:"earliest_date,omitempty"`
@@ -617,15 +676,12 @@ type Decision struct {
 	Options     *[]Option     `json:"options,omitempty"`
 	Passed      *bool         `json:"passed,omitempty"`
 	Program     string        `json:"program"`
-	Reasons     []string      `json:"reasons"`
+	Reasons     *[]string     `json:"reasons,omitempty"`
 
 	// RetryAt RFC 3339
 	RetryAt     *time.Time     `json:"retry_at,omitempty"`
 	ScaledScore *int           `json:"scaled_score,omitempty"`
 	State       *DecisionState `json:"state,omitempty"`
-
-	// Subject The exam, certification or appointment asked about.
-	Subject string `json:"subject"`
 }
 
 // DecisionAction defines model for Decision.Action.
@@ -753,8 +809,11 @@ type PlanOption struct {
 // Problem RFC 9457 problem details with recert's extension members.
 type Problem struct {
 	// Code The error code; one table maps each to its status: invalid 400, unauthenticated 401, forbidden 403, not_found 404, method_not_allowed 405, exists/conflict/slot_full 409, precondition_failed 412, too_large 413, unsupported_media_type 415, idempotency_key_reused/refused 422, precondition_required 428, internal 500, unavailable 503.
-	Code   ProblemCode `json:"code"`
-	Detail string      `json:"detail"`
+	Code ProblemCode `json:"code"`
+
+	// Decision The engine's decision behind a refusal.
+	Decision *Decision `json:"decision,omitempty"`
+	Detail   string    `json:"detail"`
 
 	// EarliestDate The first date every rule allows, when the engine gave one.
 	EarliestDate *openapi_types.Date `json:"earliest_date,omitempty"`
