@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/recert/recert/ledger"
+	"github.com/recert/recert/policy"
 )
 
 // RebuildReport is what a rebuild did and what it found wrong. It repairs
@@ -26,7 +28,7 @@ type RebuildReport struct {
 // Finding is one stored event that today's rules would refuse.
 type Finding struct {
 	Candidate string
-	Seq       int64 // the event
+	Seq       int64 // the event; 0 for the stream as a whole
 	Kind      string
 	Message   string
 }
@@ -38,7 +40,7 @@ const (
 	FindSecondResult          = "second_result"           // a second result for one sitting
 	FindResultForClosed       = "result_for_closed"       // a result for a cancelled or missed appointment
 	FindClosedChanged         = "closed_changed"          // a cancel, reschedule or no-show of an appointment no longer open
-	FindUnknownAppointment    = "unknown_appointment"     // an event for an appointment never booked
+	FindUnreadableStream      = "unreadable_stream"       // a stream the engine cannot read: its read models are left as they were
 	FindBeyondHorizon         = "beyond_horizon"          // a slot further ahead than the booking horizon
 	FindVoucherIssuedTwice    = "voucher_issued_twice"
 	FindVoucherSpentTwice     = "voucher_spent_twice" // redeemed again before it was returned
@@ -83,6 +85,14 @@ func (a *App) RebuildViews(ctx context.Context, pr Principal) (RebuildReport, er
 			}
 			for _, id := range ids {
 				s, err := a.load(ctx, tx, id)
+				var he *policy.HistoryError
+				if errors.As(err, &he) {
+					// One unreadable stream must not stop every other
+					// candidate's rebuild; it is reported instead.
+					found = append(found, Finding{Candidate: id, Kind: FindUnreadableStream,
+						Message: "the stream is not a valid history: " + he.Error()})
+					continue
+				}
 				if err != nil {
 					return err
 				}
@@ -236,14 +246,7 @@ func findings(candidate string, evs []decoded) []Finding {
 	spent := map[string]string{} // voucher -> the appointment it paid for
 	for _, e := range evs {
 		d := e.D
-		var ap *appt
-		switch e.Type {
-		case EvRescheduled, EvCancelled, EvNoShow, EvSat:
-			if ap = appts[d.Appointment]; ap == nil {
-				add(e, FindUnknownAppointment, "%s of appointment %s, which was never booked", e.Type, d.Appointment)
-				continue
-			}
-		}
+		ap := appts[d.Appointment] // the engine refuses a stream naming one never booked
 		switch e.Type {
 		case EvBooked:
 			appts[d.Appointment] = &appt{exam: d.Exam, slot: deref(d.Slot), state: "open"}
