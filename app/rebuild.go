@@ -17,7 +17,7 @@ import (
 // or a fact the rules would refuse today is stored history, so it is
 // listed for a person to decide about, never hidden or dropped.
 type RebuildReport struct {
-	Streams      int // candidates whose read models were rebuilt
+	Streams      int // streams visited (an unreadable one included, see Findings)
 	ViewsChanged int // of those, how many differed from what was stored
 	Slots        int // slots whose seats were recounted
 	SeatsChanged int // of those, how many had a wrong count
