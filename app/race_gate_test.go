@@ -205,4 +205,3 @@ func (t *gateTx) SaveIdempotentResponse(ctx context.Context, r ledger.Idempotent
 	}
 	return t.Tx.SaveIdempotentResponse(ctx, r)
 }
-
