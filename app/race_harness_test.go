@@ -26,7 +26,8 @@ import (
 // before its first Stream call or first write, until every racer of the
 // round has reached that point. Reads made before the stream is locked are
 // thus all made before any racer commits, so a write path that decides on
-// such a read loses deterministically rather than now and then. A write
+// such a read decides on a stale one whenever it is not the first to get
+// the lock (and in odd rounds the gate also fixes who is first). A write
 // path that locks the stream first passes the gate holding no lock, and
 // the racers then queue on the stream lock. (A write path that took a lock
 // by some other method before Stream would hold it at the gate while the
@@ -52,7 +53,7 @@ type raceEnv struct {
 	parallel bool
 }
 
-// raceRounds is how often each race is run per store: enough that a race
+// rounds is how often each race is run per store: enough that a race
 // lost one time in a few shows, few enough for two shared cores.
 func (e *raceEnv) rounds() int {
 	if e.parallel {
