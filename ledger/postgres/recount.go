@@ -14,9 +14,9 @@ import (
 // SeatSlots lists the slots with a seat count or an appointment, in
 // (center, slot) order after the cursor.
 func (t *tx) SeatSlots(ctx context.Context, after ledger.SlotKey, n int) ([]ledger.SlotKey, error) {
-	rows, err := t.tx.Query(ctx, `SELECT center, slot FROM (
-			SELECT center, slot FROM seat_usage UNION SELECT center, slot FROM appointments) s
-		WHERE (center, slot) > ($1, $2) ORDER BY center, slot LIMIT $3`,
+	rows, err := t.tx.Query(ctx, `SELECT center, slot FROM seat_usage WHERE (center, slot) > ($1, $2)
+		UNION SELECT center, slot FROM appointments WHERE (center, slot) > ($1, $2)
+		ORDER BY center, slot LIMIT $3`,
 		after.Center, after.Slot, limit(n))
 	return all(rows, err, func(r pgx.CollectableRow) (ledger.SlotKey, error) {
 		var k ledger.SlotKey

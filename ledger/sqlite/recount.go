@@ -13,10 +13,10 @@ import (
 // SeatSlots lists the slots with a seat count or an appointment, in
 // (center, slot) order after the cursor.
 func (t *tx) SeatSlots(ctx context.Context, after ledger.SlotKey, n int) ([]ledger.SlotKey, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT center, slot FROM (
-			SELECT center, slot FROM seat_usage UNION SELECT center, slot FROM appointments)
-		WHERE center > ? OR (center = ? AND slot > ?) ORDER BY center, slot LIMIT ?`,
-		after.Center, after.Center, micros(after.Slot), limit(n))
+	rows, err := t.tx.QueryContext(ctx, `SELECT center, slot FROM seat_usage WHERE (center, slot) > (?1, ?2)
+		UNION SELECT center, slot FROM appointments WHERE (center, slot) > (?1, ?2)
+		ORDER BY center, slot LIMIT ?3`,
+		after.Center, micros(after.Slot), limit(n))
 	if err != nil {
 		return nil, fmt.Errorf("ledger/sqlite: seat slots: %w", err)
 	}
