@@ -45,18 +45,18 @@ func TestEveryPostReplays(t *testing.T) {
 
 	cases := map[string]req{
 		"/v1/programs": {Body: definition, Header: map[string]string{"Content-Type": "application/yaml"}},
-		"/v1/programs/{id}/versions/{version}/activate":     {Path: "/v1/programs/microsoft/versions/2026.11.1/activate"},
-		"/v1/candidates":                                    {Body: map[string]any{"id": "c9", "name": "Grace Hopper"}},
-		"/v1/candidates/{id}/decide":                        {Path: "/v1/candidates/c1/decide", Body: map[string]any{"ask": map[string]any{"action": "book", "exam": "AIF-C01", "slot": slot(240 * time.Hour)}}},
-		"/v1/candidates/{id}/certifications/{cert}/revoke":  {Path: "/v1/candidates/c3/certifications/cloud-practitioner/revoke", Body: map[string]any{"reason": "a proxy sat the exam"}},
-		"/v1/centers":                                       {Body: map[string]any{"id": "tc9", "name": "Austin", "seats": 4}},
-		"/v1/appointments":                                  {Body: map[string]any{"candidate": "c1", "exam": "AIF-C01", "center": "tc1", "slot": slot(480 * time.Hour)}},
-		"/v1/appointments/{id}/cancel":                      {Path: "/v1/appointments/" + toCancel + "/cancel"},
-		"/v1/appointments/{id}/reschedule":                  {Path: "/v1/appointments/" + toMove + "/reschedule", Body: map[string]any{"slot": slot(300 * time.Hour)}},
-		"/v1/appointments/{id}/no-show":                     {Path: "/v1/appointments/" + missed + "/no-show"},
-		"/v1/appointments/{id}/medical-refund":              {Path: "/v1/appointments/" + toRefund + "/medical-refund", Body: map[string]any{"note": "hospital letter"}},
-		"/v1/results":                                       {Body: map[string]any{"appointment": toSit, "scaled_score": 800}},
-		"/v1/tokens":                                        {Body: map[string]any{"role": "staff", "name": "desk"}},
+		"/v1/programs/{id}/versions/{version}/activate": {Path: "/v1/programs/microsoft/versions/2026.11.1/activate"},
+		"/v1/candidates":                                   {Body: map[string]any{"id": "c9", "name": "Grace Hopper"}},
+		"/v1/candidates/{id}/decide":                       {Path: "/v1/candidates/c1/decide", Body: map[string]any{"ask": map[string]any{"action": "book", "exam": "AIF-C01", "slot": slot(240 * time.Hour)}}},
+		"/v1/candidates/{id}/certifications/{cert}/revoke": {Path: "/v1/candidates/c3/certifications/cloud-practitioner/revoke", Body: map[string]any{"reason": "a proxy sat the exam"}},
+		"/v1/centers":                                      {Body: map[string]any{"id": "tc9", "name": "Austin", "seats": 4}},
+		"/v1/appointments":                                 {Body: map[string]any{"candidate": "c1", "exam": "AIF-C01", "center": "tc1", "slot": slot(480 * time.Hour)}},
+		"/v1/appointments/{id}/cancel":                     {Path: "/v1/appointments/" + toCancel + "/cancel"},
+		"/v1/appointments/{id}/reschedule":                 {Path: "/v1/appointments/" + toMove + "/reschedule", Body: map[string]any{"slot": slot(300 * time.Hour)}},
+		"/v1/appointments/{id}/no-show":                    {Path: "/v1/appointments/" + missed + "/no-show"},
+		"/v1/appointments/{id}/medical-refund":             {Path: "/v1/appointments/" + toRefund + "/medical-refund", Body: map[string]any{"note": "hospital letter"}},
+		"/v1/results":                                      {Body: map[string]any{"appointment": toSit, "scaled_score": 800}},
+		"/v1/tokens":                                       {Body: map[string]any{"role": "staff", "name": "desk"}},
 	}
 	// The revoke needs the certification the result above earns: run the
 	// cases in an order where it exists.
