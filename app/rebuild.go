@@ -200,9 +200,9 @@ func canonicalView(v ledger.View) ledger.View {
 }
 
 // recordingSkew is how far a sitting may seem to lie after the moment its
-// result was recorded before it is reported: clocks of test centers and
-// servers differ by a little.
-const recordingSkew = 5 * time.Minute
+// result was recorded before it is reported: the engine's own allowance
+// for clocks that differ (R14).
+const recordingSkew = policy.ClockSkew
 
 // bookingHorizon is how far ahead a slot may be booked: the reference
 // program's 365 days. (When programs state their own horizon, rebuild
