@@ -11,22 +11,27 @@ import (
 	"github.com/recert/recert/policy"
 )
 
-// Guards checked by removing each once (the test named FAILED without it):
+// Guards checked by removing (or short-circuiting) each once in a copy of
+// the tree; the test named FAILED every time:
 //
-//	money.go bookingFee: d.refuse(Reason{Code: NoVoucher...          TestMoneyAWS "voucher: none to use"
-//	money.go bookingFee: the discount line                           TestMoneyAWS "voucher pays half"
-//	money.go cancelMoney: the voucher_returned loop                  TestMoneyAWS "voucher-paid cancel in time"
-//	money.go cancelMoney CostFee: min(fee, paid)                     TestMoneyTiers "fee larger than what was paid"
-//	money.go lateTier: the innermost-tier comparison                 TestMoneyTiers "inside 5 days"
-//	money.go lateTier: !at.After(...) (exactly Within is outside)     TestMoneyTiers "exactly 30 days"
-//	money.go timelyCancel: the tier check                             TestMoneyTiers "voucher kept by a late cancel"
-//	money.go medicalException: each of the three refuse lines        TestMedicalException
-//	history.go Load: ap.refunded = true                              TestMedicalException "refunded once"
-//	history.go paid: the recorded fee                                TestMoneyAWS "refund what was paid"
-//	seat.go: each of the three refuse lines                          TestSeatRules
-//	seat.go: mode == "" returns early                                TestSeatRules "no mode, no calendar" and the conformance run
-//	seat.go recordResult: each refuse line                           TestRecordResult
-//	rules.go slotRules: Earliest > lastDay -> NoDate                 programs/microsoft.jsonl ms-v2-assessment-wait-ends-after-expiry-no-date
+//	money.go bookingFee: the NoVoucher refusal                        TestMoneyAWS
+//	money.go bookingFee: the voucher discount                         TestMoneyAWS
+//	money.go cancelMoney: appending voucher_returned                  TestMoneyAWS
+//	money.go cancelMoney CostFee: min(fee, paid) -> fee               TestMoneyTiers
+//	money.go cancelMoney/rescheduleFee: the whole-fee charge          TestMoneyTiers
+//	money.go lateTier: the innermost-tier comparison                  TestMoneyTiers
+//	money.go lateTier: !at.After (exactly Within before is outside)   TestMoneyTiers
+//	money.go timelyCancel: the tier check                             TestMoneyTiers
+//	money.go changeCost: the change-window refusal (R7)               TestR7ChangeWindow
+//	money.go changeCost: a refusing tier's refusal                    TestRefusingTier
+//	money.go medicalException: each of its three refusals             TestMedicalException
+//	money.go medicalException: a program that refunds no-shows        TestRefusingTier
+//	history.go Load: ap.refunded = true                               TestMedicalException
+//	history.go paid: the recorded fee                                 TestMoneyAWS
+//	seat.go: each of the three refusals, the nanosecond check         TestSeatRules
+//	seat.go: no mode, no calendar (the early return)                  TestSeatRules
+//	seat.go recordResult: each of its five refusals                   TestRecordResult
+//	rules.go slotRules: an assessment's earliest past its last day    programs TestPrograms (microsoft.jsonl)
 
 // money writes consequences compactly: "fee_charged 10000 USD R2;
 // voucher_redeemed AIF-C01/2026-03-01 V5".
@@ -204,6 +209,52 @@ func TestMoneyTiers(t *testing.T) {
 		{name: "gc onsite reschedule 30h: the fee", history: evs{onsite}, at: "2026-09-09T09:00:00Z", ask: reschedule("a1", "2026-09-20T15:00:00Z"),
 			money: "fee_charged 2500 USD GC-A4"},
 		{name: "gc online reschedule 30h: free", history: evs{online}, at: "2026-09-09T09:00:00Z", ask: reschedule("a1", "2026-09-20T15:00:00Z")},
+	})
+}
+
+// refuseTiers is a program whose late-change tier refuses a cancel inside
+// 48 hours of an online appointment but only charges for a reschedule,
+// while a test-center appointment can change until its slot begins.
+const refuseTiers = `
+id: refuse-tiers
+version: "1"
+name: Refusing tiers
+appointments:
+  late_changes:
+    - within: PT48H
+      delivery: [online]
+      cancel: refuse
+      reschedule: fee
+      fee: {amount: 10, currency: USD}
+  fees: {no_show: refund, medical_exception: refund}
+exams:
+  - {code: RT-1, line: RT, name: Exam, level: associate, price: {amount: 100, currency: USD}, score: {min: 0, max: 100, passing: 70}}
+certifications: []
+`
+
+// TestRefusingTier: a tier can refuse one kind of change (cancel) and
+// price the other; the refusal reads as change_window_closed. The same
+// program refunds a no-show's fee.
+func TestRefusingTier(t *testing.T) {
+	p, err := definition.Parse("refuse-tiers.yaml", []byte(refuseTiers))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slot := "2026-06-30T14:00:00Z"
+	online := withDelivery(booked("a1", "RT-1", slot, "2026-04-01T10:00:00Z"), "online")
+	center := withDelivery(booked("a1", "RT-1", slot, "2026-04-01T10:00:00Z"), "test_center")
+	runMoneyCases(t, p, []moneyCase{
+		{name: "online cancel inside 48h: refused", history: evs{online}, at: "2026-06-29T14:00:00Z", ask: cancel("a1"), reasons: codeList(window)},
+		{name: "online cancel exactly 48h before: free", history: evs{online}, at: "2026-06-28T14:00:00Z", ask: cancel("a1"), money: "fee_refunded 10000 USD"},
+		{name: "online reschedule inside 48h: the fee", history: evs{online}, at: "2026-06-29T14:00:00Z", ask: reschedule("a1", "2026-07-30T14:00:00Z"),
+			money: "fee_charged 1000 USD"},
+		{name: "test center cancel inside 48h: free", history: evs{center}, at: "2026-06-29T14:00:00Z", ask: cancel("a1"), money: "fee_refunded 10000 USD"},
+		// A program that refunds a no-show leaves a medical exception
+		// nothing to refund (R13).
+		{name: "a no-show refunded", history: evs{center}, at: "2026-06-30T15:00:00Z", ask: policy.Ask{Action: policy.MarkNoShow, Appointment: "a1"},
+			money: "fee_refunded 10000 USD"},
+		{name: "then nothing left for a medical exception", history: evs{center, noShow("a1")}, at: "2026-07-01T15:00:00Z",
+			ask: policy.Ask{Action: policy.MedicalException, Appointment: "a1"}, reasons: codeList(policy.AlreadyRefunded)},
 	})
 }
 
