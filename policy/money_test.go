@@ -27,6 +27,7 @@ import (
 //	money.go medicalException: each of its three refusals             TestMedicalException
 //	money.go medicalException: a program that refunds no-shows        TestRefusingTier
 //	history.go Load: ap.refunded = true                               TestMedicalException
+//	history.go Load: a cancelled event's delivery                     TestRefusingTier
 //	history.go paid: the recorded fee                                 TestMoneyAWS
 //	seat.go: each of the three refusals, the nanosecond check         TestSeatRules
 //	seat.go: no mode, no calendar (the early return)                  TestSeatRules
@@ -227,6 +228,7 @@ appointments:
       reschedule: fee
       fee: {amount: 10, currency: USD}
   fees: {no_show: refund, medical_exception: refund}
+vouchers: {issued_on_pass: true, discount_percent: 50, returned_on_timely_cancel: true}
 exams:
   - {code: RT-1, line: RT, name: Exam, level: associate, price: {amount: 100, currency: USD}, score: {min: 0, max: 100, passing: 70}}
 certifications: []
@@ -243,12 +245,23 @@ func TestRefusingTier(t *testing.T) {
 	slot := "2026-06-30T14:00:00Z"
 	online := withDelivery(booked("a1", "RT-1", slot, "2026-04-01T10:00:00Z"), "online")
 	center := withDelivery(booked("a1", "RT-1", slot, "2026-04-01T10:00:00Z"), "test_center")
+	pass1 := result("RT-1", "2026-03-02T14:00:00Z", 80)
+	vNoMode := bookedVoucher("a1", "RT-1", slot, "2026-04-01T10:00:00Z")
 	runMoneyCases(t, p, []moneyCase{
 		{name: "online cancel inside 48h: refused", history: evs{online}, at: "2026-06-29T14:00:00Z", ask: cancel("a1"), reasons: codeList(window)},
 		{name: "online cancel exactly 48h before: free", history: evs{online}, at: "2026-06-28T14:00:00Z", ask: cancel("a1"), money: "fee_refunded 10000 USD"},
 		{name: "online reschedule inside 48h: the fee", history: evs{online}, at: "2026-06-29T14:00:00Z", ask: reschedule("a1", "2026-07-30T14:00:00Z"),
 			money: "fee_charged 1000 USD"},
 		{name: "test center cancel inside 48h: free", history: evs{center}, at: "2026-06-29T14:00:00Z", ask: cancel("a1"), money: "fee_refunded 10000 USD"},
+		// A booking that did not record its mode, cancelled with the mode
+		// named: the replay reads the mode from the cancelled event and, as
+		// the decision did, gives the voucher back.
+		{name: "cancel with the mode named: free", history: evs{pass1, vNoMode}, at: "2026-06-29T14:00:00Z",
+			ask: policy.Ask{Action: policy.Cancel, Appointment: "a1", Delivery: "test_center"},
+			money: "fee_refunded 5000 USD; voucher_returned RT-1/2026-03-02"},
+		{name: "the voucher is back after it", history: evs{pass1, vNoMode, withDelivery(cancelled("a1", "2026-06-29T14:00:00Z"), "test_center")},
+			at: "2026-06-29T15:00:00Z", ask: voucherBook("RT-1", "2026-08-03T14:00:00Z"),
+			money: "fee_charged 5000 USD; voucher_redeemed RT-1/2026-03-02"},
 		// A program that refunds a no-show leaves a medical exception
 		// nothing to refund (R13).
 		{name: "a no-show refunded", history: evs{center}, at: "2026-06-30T15:00:00Z", ask: policy.Ask{Action: policy.MarkNoShow, Appointment: "a1"},
