@@ -194,7 +194,7 @@ func (p *Program) explainReason(d *Decision, r Reason) string {
 		return "The fee of appointment " + d.Subject + " for " + r.Exam + " has already been refunded; a fee is refunded once" + c + "."
 	case SittingInFuture:
 		return "A sitting of " + r.Exam + " at " + instant(r.FromAt, d.Zone) + " is later than the moment it is recorded, " +
-			instant(d.At, d.Zone) + ", by more than the " + ClockSkew.String() + " the clocks may differ" + c + "."
+			instant(d.At, d.Zone) + ", by more than the " + strconv.Itoa(int(ClockSkew.Minutes())) + " minutes the clocks may differ" + c + "."
 	case NotHeld:
 		return "There is no " + d.Subject + " to revoke: it is " + string(d.State) + c + "."
 	case DuplicateSitting:
@@ -208,7 +208,7 @@ func (p *Program) explainAllowed(d *Decision) string {
 	switch d.Action {
 	case Cancel:
 		if t := d.late; t != nil {
-			return "Appointment " + d.Subject + " can be cancelled, but it is less than " + t.Within.Words() + " before its slot, so " +
+			return "Appointment " + d.Subject + " can be cancelled, but it is less than " + windowWords(t.Within) + " before its slot, so " +
 				costWords(t.Cancel, false) + p.cite(ruleLateChange) + "."
 		}
 		if p.Appointments.ChangeWindow.IsZero() {
@@ -219,7 +219,7 @@ func (p *Program) explainAllowed(d *Decision) string {
 	case Reschedule:
 		if t := d.late; t != nil {
 			return "Appointment " + d.Subject + " can be moved: the new slot satisfies every booking rule, but the change is less than " +
-				t.Within.Words() + " before the slot, so " + costWords(t.Reschedule, true) + p.cite(ruleLateChange) + "."
+				windowWords(t.Within) + " before the slot, so " + costWords(t.Reschedule, true) + p.cite(ruleLateChange) + "."
 		}
 		return "Appointment " + d.Subject + " can be moved: the new slot satisfies every booking rule and the change is in time" + p.cite("change_window_closed") + "."
 	}
@@ -361,4 +361,13 @@ func (s apptState) String() string {
 		return "missed"
 	}
 	return "unknown"
+}
+
+// windowWords says how long a late-change window is as a program would:
+// "72 hours", but "30 days" rather than "720 hours".
+func windowWords(s Span) string {
+	if h := s.Minutes / 60; s.Minutes%60 == 0 && h > 72 && h%24 == 0 {
+		return strconv.Itoa(h/24) + " days (" + strconv.Itoa(h) + " hours)"
+	}
+	return s.Words()
 }

@@ -62,7 +62,10 @@ type Event struct {
 	Fee Money
 	// Delivery is the mode of the center a Booked or Rescheduled event
 	// chose ("online", "test_center"); it picks the change tiers that apply.
-	// Empty: not recorded (every tier applies, so the strictest decides).
+	// Empty: not recorded (every tier applies, so the strictest decides). A
+	// Cancelled event of a booking that did not record its mode carries the
+	// mode the cancel was decided with (Ask.Delivery), so that the replay
+	// judges the cancel as the decision did (a voucher returned or kept).
 	Delivery string
 }
 
@@ -186,6 +189,9 @@ func (p *Program) Load(h *History, loc *time.Location, events []Event) error {
 			case Cancelled:
 				ap.state = apptCancelled
 				ap.cancelledAt = ev.At
+				if ap.delivery == "" {
+					ap.delivery = ev.Delivery
+				}
 			case NoShow:
 				ap.state = apptMissed
 				h.noShows = append(h.noShows, noShow{exam: ap.exam, slot: ap.slot})

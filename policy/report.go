@@ -162,7 +162,13 @@ func (c *ctx) vouchers() []Voucher {
 	if !vp.IssuedOnPass {
 		return nil
 	}
-	var vs []Voucher
+	n := 0
+	for i := range c.h.sittings {
+		if c.h.sittings[i].passed {
+			n++
+		}
+	}
+	vs := make([]Voucher, 0, n)
 	for _, s := range c.h.sittings {
 		if !s.passed {
 			continue
