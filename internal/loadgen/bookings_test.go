@@ -39,7 +39,14 @@ func BenchmarkBookings(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer st.Close()
-		runBookings(b, []ledger.Store{st})
+		var before sqlite.Stats
+		runBookings(b, []ledger.Store{st}, func() { before = st.Stats() }, func(res loadgen.Result) {
+			// Group commit: how many bookings shared each commit (and fsync).
+			after := st.Stats()
+			commits := after.Commits - before.Commits
+			b.ReportMetric(float64(commits)/res.Elapsed.Seconds(), "commits/s")
+			b.ReportMetric(float64(after.Committed-before.Committed)/float64(commits), "updates/commit")
+		})
 	})
 	for _, servers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("postgres-%dserver", servers), func(b *testing.B) {
@@ -53,12 +60,14 @@ func BenchmarkBookings(b *testing.B) {
 				defer st.Close()
 				stores = append(stores, st)
 			}
-			runBookings(b, stores)
+			runBookings(b, stores, nil, nil)
 		})
 	}
 }
 
-func runBookings(b *testing.B, stores []ledger.Store) {
+// runBookings books every candidate once per iteration; start and done,
+// if set, run just before and after each round of bookings.
+func runBookings(b *testing.B, stores []ledger.Store, start func(), done func(loadgen.Result)) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	clock := app.WithClock(func() time.Time { return now })
@@ -88,6 +97,9 @@ func runBookings(b *testing.B, stores []ledger.Store) {
 		n := candidates // one booking per candidate and exam per round
 		exam := exams[round%len(exams)]
 		round++
+		if start != nil {
+			start()
+		}
 		res := runAll(urls, n, func(i int) loadgen.Request {
 			slot := now.Add(time.Duration(30*24+i%200) * time.Hour).Format(time.RFC3339)
 			body := fmt.Sprintf(`{"candidate":"c%05d","exam":%q,"center":"tc1","slot":%q}`, i, exam, slot)
@@ -97,6 +109,9 @@ func runBookings(b *testing.B, stores []ledger.Store) {
 		})
 		if res.Failed > 0 {
 			b.Fatalf("%s; first error: %s", res, res.FirstError)
+		}
+		if done != nil {
+			done(res)
 		}
 		b.ReportMetric(res.PerSecond(), "bookings/s")
 		b.ReportMetric(float64(res.P50.Microseconds())/1000, "p50-ms")
