@@ -29,7 +29,10 @@ var concurrency = flag.Int("concurrency", 16, "concurrent clients of the booking
 // BenchmarkBookings books candidates' exams through the whole server (HTTP
 // on loopback, app, policy engine, store) and reports bookings per second
 // and latency percentiles: on SQLite, on PostgreSQL with one server, and
-// with two servers sharing one PostgreSQL database.
+// with two servers sharing one PostgreSQL database. Every commit is
+// durable: SQLite with synchronous=FULL, PostgreSQL on pgtest's
+// DurableServer (fsync and synchronous commit on). On SQLite it also
+// reports commits a second and Updates a commit (group commit).
 //
 //	go test ./internal/loadgen -run XXX -bench Bookings -benchtime 1x [-concurrency 32]
 func BenchmarkBookings(b *testing.B) {
@@ -50,7 +53,7 @@ func BenchmarkBookings(b *testing.B) {
 	})
 	for _, servers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("postgres-%dserver", servers), func(b *testing.B) {
-			url := pgtest.Server(b).NewDatabase(b)
+			url := pgtest.DurableServer(b).NewDatabase(b)
 			var stores []ledger.Store
 			for i := 0; i < servers; i++ {
 				st, err := postgres.Open(context.Background(), url)
