@@ -13,9 +13,20 @@ import (
 
 // tx is the ledger.Tx of one Update or View.
 type tx struct {
-	tx       cachedTx
+	tx       querier
 	readOnly bool
 }
+
+// querier runs a transaction's statements: cachedTx for View, connTx for
+// Update (see group.go).
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) scanner
+}
+
+// scanner is a *sql.Row, or a row that was never queried (errRow).
+type scanner interface{ Scan(dest ...any) error }
 
 var _ ledger.Tx = (*tx)(nil)
 
