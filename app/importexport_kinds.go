@@ -201,7 +201,20 @@ func (b *batch) event(r *Row) error {
 	if err != nil {
 		return err
 	}
+	if at.After(b.now.Add(policy.ClockSkew)) {
+		return refuse(r, "recorded_at", "recorded_at "+r.RecordedAt+" is after the moment of the import ("+
+			b.now.Format(time.RFC3339)+"): the ledger holds only what has happened")
+	}
 	ev := ledger.Event{Type: r.Type, Data: data, RecordedAt: at, Program: r.Program, Decision: decision}
+	// What rebuild reports of stored facts, an import refuses: the same
+	// detector, run on the stream with this event at its end.
+	probe := decoded{Event: ev, D: d}
+	probe.Seq = s.version + 1
+	for _, f := range findings(s.cand.ID, append(s.events[:len(s.events):len(s.events)], probe)) {
+		if f.Seq == probe.Seq {
+			return refuse(r, "data", f.Message)
+		}
+	}
 	if err := b.add(s, ev, d, false); err != nil {
 		var ae *Error
 		if errors.As(err, &ae) {

@@ -246,7 +246,10 @@ func findings(candidate string, evs []decoded) []Finding {
 	spent := map[string]string{} // voucher -> the appointment it paid for
 	for _, e := range evs {
 		d := e.D
-		ap := appts[d.Appointment] // the engine refuses a stream naming one never booked
+		ap := appts[d.Appointment]
+		if ap == nil && (e.Type == EvRescheduled || e.Type == EvCancelled || e.Type == EvNoShow || e.Type == EvSat) {
+			continue // never booked: the engine refuses such a stream, and says so
+		}
 		switch e.Type {
 		case EvBooked:
 			appts[d.Appointment] = &appt{exam: d.Exam, slot: deref(d.Slot), state: "open"}
