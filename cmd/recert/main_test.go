@@ -145,13 +145,29 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // SQLite file, and returns its URL and the admin token it printed.
 func startServer(t *testing.T) (string, string) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	db := filepath.Join(t.TempDir(), "recert.db")
+	url, out := serveOn(t, db)
+	m := regexp.MustCompile(`\nadmin token \(shown once; keep it\): (rct_\S+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("serve printed no admin token:\n%s", out.String())
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("serve did not create the database: %v", err)
+	}
+	return url, m[1]
+}
+
+// serveOn runs `recert serve` in-process on a free port over the database
+// db, with more flags if given, until the test ends. It returns the URL
+// and what serve has printed (its start lines are in it by then).
+func serveOn(t *testing.T, db string, flags ...string) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
 	root := newRoot()
 	out := &syncBuffer{}
 	root.SetOut(out)
 	root.SetErr(out)
-	root.SetArgs([]string{"serve", "--addr", "127.0.0.1:0", "--db", db})
+	root.SetArgs(append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, flags...))
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx) }()
 	t.Cleanup(func() {
@@ -159,19 +175,23 @@ func startServer(t *testing.T) (string, string) {
 		if err := <-done; err != nil {
 			t.Errorf("serve ended with %v", err)
 		}
-		if _, err := os.Stat(db); err != nil {
-			t.Errorf("serve did not create the database: %v", err)
-		}
 	})
-	re := regexp.MustCompile(`serving (http://\S+) .*\nadmin token \(shown once; keep it\): (rct_\S+)`)
+	// The banner is written before serving starts; the token line (or the
+	// line saying there is one) right after it.
+	re := regexp.MustCompile(`serving (http://\S+) .*\n(admin token|the database has an admin token)`)
 	for i := 0; i < 500; i++ {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
-			return m[1], m[2]
+			return m[1], out
 		}
-		time.Sleep(10 * time.Millisecond)
+		select {
+		case err := <-done:
+			done <- nil // for the cleanup, which waits for it
+			t.Fatalf("serve ended with %v:\n%s", err, out.String())
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
-	t.Fatalf("serve printed no URL and token:\n%s", out.String())
-	return "", ""
+	t.Fatalf("serve printed no URL:\n%s", out.String())
+	return "", nil
 }
 
 // TestServe checks what serve prints and that it answers with that token.
