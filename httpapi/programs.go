@@ -24,6 +24,9 @@ func uploadProgram(s *server, w http.ResponseWriter, r *http.Request) error {
 	if len(body) == 0 {
 		return fail(app.CodeInvalid, "definition", "the body must be the program definition (YAML)")
 	}
+	if err := checkDocumentText("definition", body); err != nil {
+		return err
+	}
 	return s.post(w, r, body, http.StatusCreated, as(programOut), func(ctx context.Context) (any, error) {
 		return s.app.UploadProgram(ctx, principal(r), "definition.yaml", body)
 	})

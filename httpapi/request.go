@@ -50,13 +50,17 @@ func accepts(types []string, mt string) bool {
 
 // decodeJSON reads a JSON object into v. Unknown fields are refused by
 // name, so a misspelt "use_vocher" is an error rather than a full-price
-// booking. An empty body is an empty object when optional is set.
+// booking; so are duplicate names, invalid UTF-8 and control characters
+// (checkJSONText). An empty body is an empty object when optional is set.
 func decodeJSON(body []byte, v any, optional bool) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		if optional {
 			return nil
 		}
 		return fail(app.CodeInvalid, "", "a JSON body is required")
+	}
+	if err := checkJSONText(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -212,6 +216,11 @@ func (s *server) post(w http.ResponseWriter, r *http.Request, body []byte, statu
 	do func(ctx context.Context) (any, error)) error {
 	pr := principal(r)
 	key := r.Header.Get("Idempotency-Key")
+	// A header value may hold any byte above 0x7f (RFC 9110 5.5); the key
+	// is stored as text, so it must be some.
+	if err := checkParam("Idempotency-Key", key); err != nil {
+		return err
+	}
 	request := append([]byte(r.Method+" "+r.URL.Path+"\n"), body...)
 	rend := func(v any) (int, []byte) {
 		b, err := json.Marshal(render(v))

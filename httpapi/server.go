@@ -99,10 +99,35 @@ func (s *server) wrap(rt route) http.Handler {
 			}
 			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, pr))
 		}
+		if err := checkParams(rt, r); err != nil && !rt.public {
+			s.writeProblem(w, r, err)
+			return
+		}
 		if err := rt.handle(s, w, r); err != nil {
 			s.writeProblem(w, r, err)
 		}
 	})
+}
+
+// checkParams refuses path and query values that are not text (see
+// checkParam), naming the parameter.
+func checkParams(rt route, r *http.Request) error {
+	for _, name := range rt.wildcards() {
+		if err := checkParam(name, r.PathValue(name)); err != nil {
+			return err
+		}
+	}
+	for name, vs := range r.URL.Query() {
+		if err := checkParam("query parameter", name); err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if err := checkParam(name, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 type principalKey struct{}
