@@ -43,11 +43,12 @@ var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
 // world is one server over a fresh SQLite database.
 type world struct {
-	t     *testing.T
-	app   *app.App
-	clock *clock
-	srv   *httptest.Server
-	admin string // the bootstrap admin's secret
+	t      *testing.T
+	app    *app.App
+	clock  *clock
+	srv    *httptest.Server
+	server *server // the handler srv serves, for tests that call it directly
+	admin  string  // the bootstrap admin's secret
 }
 
 // newWorld serves the API over the SQLite database at path (created when
@@ -60,6 +61,13 @@ func newWorld(t *testing.T, path string, bootstrap bool) *world {
 // newWorldOver is newWorld with the store wrapped, for tests that need to
 // steer the store's timing.
 func newWorldOver(t *testing.T, path string, bootstrap bool, wrap func(ledger.Store) ledger.Store) *world {
+	t.Helper()
+	return newWorldOpts(t, path, bootstrap, wrap, Options{})
+}
+
+// newWorldOpts is newWorldOver with the server's options; the server's
+// clock is the world's unless opts has one.
+func newWorldOpts(t *testing.T, path string, bootstrap bool, wrap func(ledger.Store) ledger.Store, opts Options) *world {
 	t.Helper()
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "recert.db")
@@ -74,13 +82,18 @@ func newWorldOver(t *testing.T, path string, bootstrap bool, wrap func(ledger.St
 		st = wrap(store)
 	}
 	a := app.New(st, app.WithClock(c.Now))
-	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	srv := httptest.NewServer(New(a, Options{Logger: log}))
+	opts.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	if opts.Now == nil {
+		opts.Now = c.Now
+	}
+	w := &world{t: t, app: a, clock: c}
+	w.server = newServer(a, opts)
+	srv := httptest.NewServer(w.server)
+	w.srv = srv
 	t.Cleanup(func() {
 		srv.Close()
 		_ = store.Close()
 	})
-	w := &world{t: t, app: a, clock: c, srv: srv}
 	if bootstrap {
 		if w.admin, err = a.BootstrapAdmin(context.Background()); err != nil {
 			t.Fatal(err)

@@ -19,8 +19,10 @@ import (
 
 // readBody reads the whole body, at most limit bytes: a larger one is 413
 // before it is buffered, so a client cannot make the server hold 1 GiB.
-// types lists the media types accepted; a body without Content-Type is
-// read as the first.
+// The bytes come out of the server's body budget first (bodyBudget): when
+// too many bodies are in flight the request is 429 with Retry-After, its
+// body unread. types lists the media types accepted; a body without
+// Content-Type is read as the first.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64, types ...string) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -28,10 +30,22 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, types ...stri
 			return nil, fail(codeUnsupportedMedia, "Content-Type", fmt.Sprintf("send the body as %s, not %q", strings.Join(types, " or "), ct))
 		}
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return nil, fail(codeTooLarge, "", fmt.Sprintf("the body is larger than %d bytes", limit))
+	tooLarge := fail(codeTooLarge, "", fmt.Sprintf("the body is larger than %d bytes", limit))
+	if r.ContentLength > limit {
+		return nil, tooLarge
+	}
+	size := limit // the most a body of undeclared length may take
+	if r.ContentLength >= 0 {
+		size = r.ContentLength // net/http reads no further
+	}
+	if !reserve(r.Context(), size) {
+		w.Header().Set("Retry-After", "1")
+		return nil, fail(codeTooManyRequests, "", "the server is reading as many request bodies as it may at once; retry after a second")
+	}
+	b, over, err := readAtMost(http.MaxBytesReader(w, r.Body, limit), size)
+	var maxErr *http.MaxBytesError
+	if over || errors.As(err, &maxErr) {
+		return nil, tooLarge
 	}
 	if err != nil {
 		return nil, fail(app.CodeInvalid, "", "the body could not be read: "+err.Error())
