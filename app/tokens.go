@@ -159,6 +159,20 @@ func (a *App) ListTokens(ctx context.Context, pr Principal, p ledger.Page) ([]le
 	return out, err
 }
 
+// Token is one API token, without its secret. Admin only.
+func (a *App) Token(ctx context.Context, pr Principal, id string) (ledger.Token, error) {
+	if err := pr.mustBeAdmin("read tokens"); err != nil {
+		return ledger.Token{}, err
+	}
+	var t ledger.Token
+	err := a.store.View(ctx, func(tx ledger.Tx) error {
+		var err error
+		t, err = tx.Token(ctx, id)
+		return storeErr(err, "token "+id)
+	})
+	return t, err
+}
+
 // RevokeToken deletes a token: its secret stops working at once, on every
 // server sharing the database. Admin only.
 func (a *App) RevokeToken(ctx context.Context, pr Principal, id string) error {

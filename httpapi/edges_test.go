@@ -12,7 +12,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/recert/recert/programs"
 )
+
+func programsAWS() []byte { return programs.AWS }
 
 // direct sends a request straight to the world's handler, from the
 // client address remote, and returns the recorded answer.
@@ -285,4 +289,64 @@ func TestReadAtMost(t *testing.T) {
 		t.Errorf("retryAfter(0) = %s", got)
 	}
 	_ = http.StatusOK
+}
+
+// TestLocationAndETag: every route that creates answers 201 with a
+// Location a GET can follow; a replay carries the same Location and ETag
+// as the first answer; a change of an appointment returns its new ETag,
+// which the next If-Match can use. Checked: without describe, checkHeaders
+// fails every 201 and every appointment change in the suite.
+func TestLocationAndETag(t *testing.T) {
+	w := newWorld(t, "", true)
+	seed(w)
+	src := bytes.Replace(programsAWS(), []byte(`version: "2026.11.1"`), []byte(`version: "2027.1.0"`), 1)
+	creates := []req{
+		{Method: "POST", Path: "/v1/candidates", Body: map[string]any{"id": "c2", "name": "Bo"}},
+		{Method: "POST", Path: "/v1/centers", Body: map[string]any{"id": "tc2", "name": "Two", "seats": 3}},
+		{Method: "POST", Path: "/v1/appointments", Body: booking},
+		{Method: "POST", Path: "/v1/results", Body: map[string]any{"candidate": "c1", "exam": "AIF-C01", "on": "2026-11-30T10:00:00Z", "scaled_score": 800}},
+		{Method: "POST", Path: "/v1/programs", Body: src, Header: map[string]string{"Content-Type": "application/yaml"}},
+		{Method: "POST", Path: "/v1/tokens", Body: map[string]any{"role": "staff"}},
+	}
+	covered := map[string]bool{}
+	for i, q := range creates {
+		q.Token = w.admin
+		if q.Header == nil {
+			q.Header = map[string]string{}
+		}
+		q.Header["Idempotency-Key"] = "create-" + strconv.Itoa(i)
+		first := w.do(q)
+		if first.Status != 201 {
+			t.Fatalf("%s: %d %s", q.Path, first.Status, first.Body)
+		}
+		covered["POST "+q.Path] = true
+		loc := first.Header.Get("Location")
+		got := w.do(req{Method: "GET", Path: loc, Token: w.admin})
+		if got.Status != 200 {
+			t.Errorf("%s: Location %s answers %d", q.Path, loc, got.Status)
+		}
+		if id, _ := first.JSON(t)["id"].(string); id != "" && !bytes.Contains(got.Body, []byte(`"`+id+`"`)) {
+			t.Errorf("%s: Location %s does not show %s:\n%s", q.Path, loc, id, got.Body)
+		}
+		again := w.do(q)
+		if again.Header.Get("Idempotent-Replayed") != "true" || again.Header.Get("Location") != loc || again.Header.Get("ETag") != first.Header.Get("ETag") {
+			t.Errorf("%s: the replay has Location %q ETag %q, the first %q %q", q.Path,
+				again.Header.Get("Location"), again.Header.Get("ETag"), loc, first.Header.Get("ETag"))
+		}
+	}
+	for _, rt := range routes {
+		if _, ok := locations[rt.method+" "+rt.path]; ok && !covered[rt.method+" "+rt.path] {
+			t.Errorf("%s %s creates but is not tried here", rt.method, rt.path)
+		}
+	}
+
+	appts := w.must(200, req{Method: "GET", Path: "/v1/appointments?candidate=c1", Token: w.admin})
+	id := appts["items"].([]any)[0].(map[string]any)["id"].(string)
+	r := w.do(req{Method: "POST", Path: "/v1/appointments/" + id + "/reschedule", Token: w.admin,
+		Body: map[string]any{"slot": "2026-12-11T15:00:00Z"}})
+	if r.Status != 200 || r.Header.Get("ETag") == "" {
+		t.Fatalf("reschedule: %d ETag %q %s", r.Status, r.Header.Get("ETag"), r.Body)
+	}
+	w.must(200, req{Method: "POST", Path: "/v1/appointments/" + id + "/cancel", Token: w.admin,
+		Header: map[string]string{"If-Match": r.Header.Get("ETag")}})
 }

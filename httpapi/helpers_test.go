@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -179,7 +180,29 @@ func (w *world) do(q req) *resp {
 	}
 	out := &resp{Status: res.StatusCode, Header: res.Header, Body: b}
 	checkDocumented(w.t, r, out)
+	checkHeaders(w.t, r, out)
 	return out
+}
+
+// checkHeaders holds every answer to what describe promises: a success
+// whose body is a record with a rev carries it as its ETag, and a 201
+// says in Location where the new resource is.
+func checkHeaders(t *testing.T, r *http.Request, res *resp) {
+	t.Helper()
+	if res.Status < 200 || res.Status > 299 || len(res.Body) == 0 || res.Body[0] != '{' {
+		return
+	}
+	var m struct {
+		Rev *int64 `json:"rev"`
+	}
+	if json.Unmarshal(res.Body, &m) == nil && m.Rev != nil {
+		if want := `"` + strconv.FormatInt(*m.Rev, 10) + `"`; res.Header.Get("ETag") != want {
+			t.Errorf("%s %s: %d with rev %d has ETag %q, want %s", r.Method, r.URL.Path, res.Status, *m.Rev, res.Header.Get("ETag"), want)
+		}
+	}
+	if res.Status == http.StatusCreated && res.Header.Get("Location") == "" {
+		t.Errorf("%s %s: 201 without Location", r.Method, r.URL.Path)
+	}
 }
 
 // must sends a request and fails the test unless the status is want.

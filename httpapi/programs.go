@@ -72,6 +72,22 @@ func listPrograms(s *server, w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
+// getProgramVersion is one uploaded version: where an upload's Location
+// points. app lists them all (they are few), as for listPrograms.
+func getProgramVersion(s *server, w http.ResponseWriter, r *http.Request) error {
+	all, err := s.app.Programs(r.Context(), principal(r))
+	if err != nil {
+		return err
+	}
+	id, version := r.PathValue("id"), r.PathValue("version")
+	for _, p := range all {
+		if p.ID == id && p.Version == version {
+			return writeJSON(w, http.StatusOK, programOut(p))
+		}
+	}
+	return fail(app.CodeNotFound, "", "program "+id+" has no version "+version)
+}
+
 // programDefinition is the YAML of a program's active version.
 func programDefinition(s *server, w http.ResponseWriter, r *http.Request) error {
 	src, err := s.app.ProgramSource(r.Context(), principal(r), r.PathValue("id"))

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -260,6 +261,51 @@ func (s *server) post(w http.ResponseWriter, r *http.Request, body []byte, statu
 	if replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
+	describe(w, r, st, b)
 	writeRaw(w, st, b)
 	return nil
+}
+
+// wireMeta is what the headers of a write's answer are made of, read
+// back from the rendered body: a replay has only the stored bytes, and
+// must carry the same Location and ETag as the first answer.
+type wireMeta struct {
+	ID        string `json:"id"`
+	Rev       int64  `json:"rev"`
+	Version   string `json:"version"`
+	Candidate string `json:"candidate"`
+}
+
+// locations gives, for each route that creates, the URI of what it made
+// (RFC 9110 15.3.2: a 201's Location names the new resource). Results
+// have no resource of their own yet: their Location is the candidate's
+// standing, the one place a result is read.
+var locations = map[string]func(m wireMeta) string{
+	"POST /v1/candidates":   func(m wireMeta) string { return "/v1/candidates/" + url.PathEscape(m.ID) },
+	"POST /v1/centers":      func(m wireMeta) string { return "/v1/centers/" + url.PathEscape(m.ID) },
+	"POST /v1/appointments": func(m wireMeta) string { return "/v1/appointments/" + url.PathEscape(m.ID) },
+	"POST /v1/programs": func(m wireMeta) string {
+		return "/v1/programs/" + url.PathEscape(m.ID) + "/versions/" + url.PathEscape(m.Version)
+	},
+	"POST /v1/results": func(m wireMeta) string { return "/v1/candidates/" + url.PathEscape(m.Candidate) + "/standing" },
+	"POST /v1/tokens":  func(m wireMeta) string { return "/v1/tokens/" + url.PathEscape(m.ID) },
+}
+
+// describe sets Location on a 201 and ETag on any success that returns a
+// record with a rev (an appointment after cancel, say), so a client can
+// send If-Match next without reading the record again.
+func describe(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+	if status < 200 || status > 299 {
+		return
+	}
+	var m wireMeta
+	if json.Unmarshal(body, &m) != nil {
+		return
+	}
+	if m.Rev > 0 {
+		w.Header().Set("ETag", etag(m.Rev))
+	}
+	if loc, ok := locations[r.Pattern]; ok && status == http.StatusCreated {
+		w.Header().Set("Location", loc(m))
+	}
 }

@@ -33,6 +33,7 @@ var routes = []route{
 	{"POST", "/v1/programs", false, uploadProgram},
 	{"GET", "/v1/programs", false, listPrograms},
 	{"POST", "/v1/programs/{id}/versions/{version}/activate", false, activateProgram},
+	{"GET", "/v1/programs/{id}/versions/{version}", false, getProgramVersion},
 	{"GET", "/v1/programs/{id}/definition", false, programDefinition},
 
 	{"POST", "/v1/candidates", false, createCandidate},
@@ -63,5 +64,6 @@ var routes = []route{
 
 	{"POST", "/v1/tokens", false, createToken},
 	{"GET", "/v1/tokens", false, listTokens},
+	{"GET", "/v1/tokens/{id}", false, getToken},
 	{"DELETE", "/v1/tokens/{id}", false, revokeToken},
 }

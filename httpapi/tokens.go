@@ -84,6 +84,17 @@ func listTokens(s *server, w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
+// getToken is one token, without its secret: where a new token's
+// Location points.
+func getToken(s *server, w http.ResponseWriter, r *http.Request) error {
+	noStore(w)
+	t, err := s.app.Token(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, tokenInfoOut(t))
+}
+
 // revokeToken deletes a token; its secret stops working at once.
 func revokeToken(s *server, w http.ResponseWriter, r *http.Request) error {
 	noStore(w)

@@ -126,6 +126,8 @@ type Token struct {
 type Tokens interface {
 	CreateToken(ctx context.Context, t Token) error
 	TokenByHash(ctx context.Context, hash []byte) (Token, error)
+	// Token finds a token by id; ErrNotFound when there is none.
+	Token(ctx context.Context, id string) (Token, error)
 	// ListTokens pages through tokens in id order.
 	ListTokens(ctx context.Context, p Page) ([]Token, error)
 	// DeleteToken revokes a token: its secret stops working at once.

@@ -86,6 +86,8 @@ func testTokenExpiry(t *testing.T, s ledger.Store) {
 	if has("admin", at(1, 0)) {
 		t.Fatal("HasToken on an empty store = true")
 	}
+	err := s.View(ctx, func(tx ledger.Tx) error { _, err := tx.Token(ctx, "nope"); return err })
+	wantErr(t, "Token of an unknown id", err, ledger.ErrNotFound)
 	expires := at(10, 12)
 	h1, h2 := sha256.Sum256([]byte("expiring")), sha256.Sum256([]byte("forever"))
 	expiring := ledger.Token{ID: "te", Hash: h1[:], Role: "admin", Name: "for a week", CreatedAt: at(3, 8), ExpiresAt: expires}
@@ -103,6 +105,12 @@ func testTokenExpiry(t *testing.T, s ledger.Store) {
 			return err
 		})
 		same(t, "TokenByHash of "+want.ID, want, got)
+		var byID ledger.Token
+		view(t, s, func(tx ledger.Tx) (err error) {
+			byID, err = tx.Token(ctx, want.ID)
+			return err
+		})
+		same(t, "Token "+want.ID, want, byID)
 		if got.ExpiresAt.IsZero() != want.ExpiresAt.IsZero() {
 			t.Errorf("%s: ExpiresAt %v, want %v", want.ID, got.ExpiresAt, want.ExpiresAt)
 		}

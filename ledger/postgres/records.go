@@ -243,6 +243,12 @@ func (t *tx) TokenByHash(ctx context.Context, hash []byte) (ledger.Token, error)
 	return one(rows, err, scanToken, "token")
 }
 
+// Token finds a token by id.
+func (t *tx) Token(ctx context.Context, id string) (ledger.Token, error) {
+	rows, err := t.tx.Query(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE id = $1`, id)
+	return one(rows, err, scanToken, "token "+id)
+}
+
 // ListTokens pages through tokens in id order.
 func (t *tx) ListTokens(ctx context.Context, p ledger.Page) ([]ledger.Token, error) {
 	rows, err := t.tx.Query(ctx, `SELECT `+tokenColumns+` FROM tokens

@@ -139,6 +139,18 @@ func (t *tx) TokenByHash(ctx context.Context, hash []byte) (ledger.Token, error)
 	return tok, nil
 }
 
+// Token finds a token by id.
+func (t *tx) Token(ctx context.Context, id string) (ledger.Token, error) {
+	tok, err := scanToken(t.tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE id = ?`, id).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ledger.Token{}, fmt.Errorf("ledger/sqlite: token %q: %w", id, ledger.ErrNotFound)
+	}
+	if err != nil {
+		return ledger.Token{}, fmt.Errorf("ledger/sqlite: token %q: %w", id, err)
+	}
+	return tok, nil
+}
+
 // ListTokens pages through tokens in id order.
 func (t *tx) ListTokens(ctx context.Context, p ledger.Page) ([]ledger.Token, error) {
 	var out []ledger.Token
