@@ -104,7 +104,7 @@ func checkRowText(line []byte) *RowError {
 		pointer := string(dec.StackPointer())
 		if i := controlIn(tok.String(), pointer == "/source"); i >= 0 {
 			r, _ := utf8.DecodeRuneInString(tok.String()[i:])
-			return &RowError{Field: rowField(pointer), Message: fmt.Sprintf("holds the control character %U; no field takes control characters", r)}
+			return &RowError{Field: strings.Trim(strconv.QuoteToASCII(rowField(pointer)), `"`), Message: fmt.Sprintf("holds the control character %U; no field takes control characters", r)}
 		}
 	}
 }

@@ -44,7 +44,9 @@ func checkJSONText(body []byte) error {
 		}
 		s := tok.String()
 		if i := controlAt(s, false); i >= 0 {
-			field := fieldOf(string(dec.StackPointer()))
+			// The field is spelt with escapes: a problem that names it
+			// must not carry the control character itself.
+			field := strings.Trim(strconv.QuoteToASCII(fieldOf(string(dec.StackPointer()))), `"`)
 			r, _ := utf8.DecodeRuneInString(s[i:])
 			what := "the value of " + field
 			if isName(dec) {

@@ -45,7 +45,7 @@ func TestTextRefused(t *testing.T) {
 		{"newline", "/v1/candidates", cand(`"Ada\nLovelace"`), "name", "U+000A"},
 		{"C1 control", "/v1/candidates", cand(`"Ada\u0085"`), "name", "U+0085"},
 		{"DEL", "/v1/candidates", cand(`"Ada\u007f"`), "name", "U+007F"},
-		{"control in a member name", "/v1/candidates", `{"na\u0000me":"Ada"}`, "na\x00me", "the member name"},
+		{"control in a member name", "/v1/candidates", `{"na\u0000me":"Ada"}`, `na\x00me`, "the member name"},
 		{"control in an array", "/v1/results", `{"candidate":"c1","exam":"CLF-C02","on":"2026-11-30T10:00:00Z","scaled_score":800,"domains":[{"domain":"ok","meets":true},{"domain":"b\u0000","meets":true}]}`, "domains[1].domain", "U+0000"},
 		{"NUL in a token name", "/v1/tokens", `{"role":"staff","name":"x\u0000"}`, "name", "U+0000"},
 	} {
