@@ -128,16 +128,26 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe to read while the server writes.
+// syncBuffer is a bytes.Buffer safe to read while the server writes. It
+// signals every write on changed, so a test waits for output without
+// polling.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{}
 }
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{changed: make(chan struct{}, 1)} }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.b.Write(p)
+	n, err := s.b.Write(p)
+	select {
+	case s.changed <- struct{}{}:
+	default: // a signal is pending already
+	}
+	return n, err
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
@@ -164,7 +174,7 @@ func serveOn(t *testing.T, db string, flags ...string) (string, *syncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	root := newRoot()
-	out := &syncBuffer{}
+	out := newSyncBuffer()
 	root.SetOut(out)
 	root.SetErr(out)
 	root.SetArgs(append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, flags...))
@@ -179,19 +189,17 @@ func serveOn(t *testing.T, db string, flags ...string) (string, *syncBuffer) {
 	// The banner is written before serving starts; the token line (or the
 	// line saying there is one) right after it.
 	re := regexp.MustCompile(`serving (http://\S+) .*\n(admin token|the database has an admin token)`)
-	for i := 0; i < 500; i++ {
+	for {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
 			return m[1], out
 		}
 		select {
 		case err := <-done:
 			done <- nil // for the cleanup, which waits for it
-			t.Fatalf("serve ended with %v:\n%s", err, out.String())
-		case <-time.After(10 * time.Millisecond):
+			t.Fatalf("serve ended before it printed its URL and token line (%v):\n%s", err, out.String())
+		case <-out.changed:
 		}
 	}
-	t.Fatalf("serve printed no URL:\n%s", out.String())
-	return "", nil
 }
 
 // TestServe checks what serve prints and that it answers with that token.
