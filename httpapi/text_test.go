@@ -26,7 +26,11 @@ import (
 // definition is stored; without checkParams the path and query cases
 // reach the store.
 func TestTextRefused(t *testing.T) {
-	w := newWorld(t, "", true)
+	textRefused(t, newWorld(t, "", true))
+}
+
+// textRefused is TestTextRefused on a world over any store.
+func textRefused(t *testing.T, w *world) {
 	seed(w)
 	cand := func(name string) string {
 		return `{"id":"c2","name":` + name + `,"email":"c2@example.com","time_zone":"Europe/Berlin"}`
