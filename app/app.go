@@ -23,6 +23,8 @@ type App struct {
 	store ledger.Store
 	now   func() time.Time
 	newID func(prefix string) string
+	// idemTTL is how long an Idempotency-Key's first response is kept.
+	idemTTL time.Duration
 
 	mu       sync.Mutex
 	programs map[string]*policy.Program // id@version -> compiled
@@ -40,7 +42,7 @@ func WithIDs(f func(prefix string) string) Option { return func(a *App) { a.newI
 // New returns the use cases over a store. The clock and ids are injected
 // so that everything below them stays deterministic.
 func New(store ledger.Store, opts ...Option) *App {
-	a := &App{store: store, now: time.Now, newID: randomID, programs: map[string]*policy.Program{}}
+	a := &App{store: store, now: time.Now, newID: randomID, idemTTL: DefaultIdempotencyTTL, programs: map[string]*policy.Program{}}
 	for _, o := range opts {
 		o(a)
 	}
@@ -115,7 +117,18 @@ type subject struct {
 	hist    *policy.History
 }
 
+// load reads a candidate's stream and everything a decision on it needs.
+// In a write transaction the stream is read first, and reading it takes
+// the stream's lock (ledger.Streams), so the candidate record, the program
+// and the history are all read after the lock, never before it.
 func (a *App) load(ctx context.Context, tx ledger.Tx, candidate string) (*subject, error) {
+	if err := checkID("candidate", candidate); err != nil {
+		return nil, &Error{Code: CodeNotFound, Field: "candidate", Message: "candidate " + quoteShort(candidate) + " not found"}
+	}
+	raw, version, err := tx.Stream(ctx, candidate)
+	if err != nil {
+		return nil, storeErr(err, "stream of "+candidate)
+	}
 	c, err := tx.Candidate(ctx, candidate)
 	if err != nil {
 		return nil, storeErr(err, "candidate "+candidate)
@@ -123,10 +136,6 @@ func (a *App) load(ctx context.Context, tx ledger.Tx, candidate string) (*subjec
 	p, err := a.program(ctx, tx, c.Program)
 	if err != nil {
 		return nil, err
-	}
-	raw, version, err := tx.Stream(ctx, candidate)
-	if err != nil {
-		return nil, storeErr(err, "stream of "+candidate)
 	}
 	evs, err := decodeEvents(raw)
 	if err != nil {
@@ -141,32 +150,6 @@ func (a *App) load(ctx context.Context, tx ledger.Tx, candidate string) (*subjec
 		return nil, &Error{Code: CodeInternal, Message: "the stream of " + candidate + " is not a valid history", Err: err}
 	}
 	return &subject{cand: c, prog: p, events: evs, version: version, hist: h}, nil
-}
-
-// commit appends events to the subject's stream and replaces its view.
-func (a *App) commit(ctx context.Context, tx ledger.Tx, s *subject, evs []ledger.Event) error {
-	if err := tx.Append(ctx, s.cand.ID, s.version, evs); err != nil {
-		if errors.Is(err, ledger.ErrConflict) {
-			return errStreamRace
-		}
-		return storeErr(err, "stream of "+s.cand.ID)
-	}
-	all := append([]ledger.Event(nil), rawEvents(s.events)...)
-	for i := range evs {
-		evs[i].Seq = s.version + int64(i) + 1
-	}
-	all = append(all, evs...)
-	dec, err := decodeEvents(all)
-	if err != nil {
-		return err
-	}
-	loc := s.hist.Zone()
-	h, err := s.prog.NewHistory(loc, policyEvents(dec))
-	if err != nil {
-		return &Error{Code: CodeInternal, Message: "the new history is not valid", Err: err}
-	}
-	s.events, s.hist, s.version = dec, h, s.version+int64(len(evs))
-	return storeErr(tx.ReplaceView(ctx, project(s.prog, s.cand.ID, dec, h)), "read models of "+s.cand.ID)
 }
 
 func rawEvents(d []decoded) []ledger.Event {

@@ -39,110 +39,65 @@ func (a *App) Book(ctx context.Context, pr Principal, in BookInput) (ledger.Appo
 		}
 		return ledger.Appointment{}, forbidden("book at another test center")
 	}
-	var out ledger.Appointment
-	err := a.update(ctx, func(tx ledger.Tx) error {
-		s, err := a.load(ctx, tx, in.Candidate)
+	if in.UseVoucher && pr.Role == RoleCenter {
+		// A voucher is the candidate's to spend, not the test center's (point 7).
+		return ledger.Appointment{}, forbidden("spend a candidate's voucher")
+	}
+	v, err := a.write(ctx, pr, op{what: "booking " + in.Exam, candidate: in.Candidate, decide: func(w *locked) (any, error) {
+		s := w.s
+		center, err := w.center(in.Center)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		now := a.now().UTC()
-		d := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.Book, Exam: in.Exam, Slot: in.Slot})
+		// E2, R1, R3, R4, R5, R8, R10-R12, and the fee or voucher (V5).
+		d := s.prog.Decide(s.hist, w.now, policy.Ask{Action: policy.Book, Exam: in.Exam, Slot: in.Slot,
+			UseVoucher: in.UseVoucher, Delivery: delivery(center)})
 		if !d.Allowed {
-			return refusal(s.prog, &d, "booking "+in.Exam)
+			return nil, refusal(s.prog, &d, "booking "+in.Exam)
 		}
-		exam, _ := s.prog.Exam(in.Exam)
-		center, err := tx.Center(ctx, in.Center)
-		if err != nil {
-			return storeErr(err, "test center "+in.Center)
-		}
-		if err := deliveryOK(exam, center); err != nil {
-			return err
-		}
-		if err := tx.ReserveSeat(ctx, center.ID, in.Slot); err != nil {
-			return storeErr(err, "seat")
+		if err := w.tx.ReserveSeat(w.ctx, center.ID, in.Slot); err != nil {
+			return nil, storeErr(err, "seat")
 		}
 		id := a.newID("ap_")
-		fee, voucher, err := a.price(s, exam, in.UseVoucher, now)
-		if err != nil {
-			return err
-		}
-		dj := decisionJSON(s.prog, &d)
 		slot := in.Slot.UTC()
-		evs := []ledger.Event{newEvent(EvBooked, EventData{Appointment: id, Exam: exam.Code, Center: center.ID, Slot: &slot, At: &now, Voucher: voucher}, now, dj, d.Program)}
-		if voucher != "" {
-			evs = append(evs, newEvent(EvVoucherUsed, EventData{Appointment: id, Voucher: voucher}, now, nil, d.Program))
+		booked := EventData{Appointment: id, Exam: d.Subject, Center: center.ID, Slot: &slot, At: &w.now, Delivery: delivery(center)}
+		for _, c := range d.Consequences {
+			switch c.Kind {
+			case policy.VoucherRedeemed:
+				booked.Voucher = voucherID(s.cand.ID, c.Voucher)
+			case policy.FeeCharged:
+				booked.AmountMinor, booked.Currency = c.Amount.Minor, c.Amount.Currency
+			}
 		}
-		evs = append(evs, newEvent(EvFeeCharged, EventData{Appointment: id, AmountMinor: fee, Currency: exam.Price.Currency}, now, nil, d.Program))
-		if err := a.commit(ctx, tx, s, evs); err != nil {
-			return err
+		if err := w.emit(EvBooked, booked, &d); err != nil {
+			return nil, err
 		}
-		out = findAppointment(s, id)
-		return a.remember(ctx, tx, out)
-	})
+		if err := w.settle(id, &d, ""); err != nil {
+			return nil, err
+		}
+		ap, _ := findAppointment(s, id)
+		return ap, nil
+	}})
+	out, _ := v.(ledger.Appointment)
 	return out, err
 }
 
-// deliveryOK checks that the exam is offered the way the center delivers it.
-func deliveryOK(e *policy.Exam, c ledger.Center) error {
-	want := "test_center"
-	if c.Online {
-		want = "online"
-	}
-	if len(e.Delivery) == 0 {
-		return nil
-	}
-	for _, d := range e.Delivery {
-		if d == want {
-			return nil
-		}
-	}
-	return invalid("center", "%s is not delivered %s", e.Code, map[bool]string{true: "online", false: "at a test center"}[c.Online])
-}
-
-// price is the fee to charge: the exam's price, less a voucher's discount
-// when one is used (V5). The voucher is the oldest usable one, the same
-// one the engine's replay will mark used.
-func (a *App) price(s *subject, e *policy.Exam, useVoucher bool, now time.Time) (int64, string, error) {
-	fee := e.Price.Minor
-	if !useVoucher {
-		return fee, "", nil
-	}
-	r := s.prog.Report(s.hist, now)
-	for _, v := range r.Vouchers {
-		if v.State == policy.VoucherUnused {
-			return fee * int64(100-v.Discount) / 100, voucherID(s.cand.ID, v), nil
-		}
-	}
-	return 0, "", &Error{Code: CodeRefused, Message: "the candidate has no unused voucher", Reasons: []string{"no_voucher"}}
-}
-
-func findAppointment(s *subject, id string) ledger.Appointment {
+// findAppointment is an appointment as the subject's stream says it is.
+func findAppointment(s *subject, id string) (ledger.Appointment, bool) {
 	v := project(s.prog, s.cand.ID, s.events, s.hist)
 	for _, ap := range v.Appointments {
 		if ap.ID == id {
-			return ap
+			return ap, true
 		}
 	}
-	return ledger.Appointment{}
-}
-
-// appointmentFor loads an appointment and its candidate's subject, checking
-// that the caller may act on it. A caller who may not see it gets
-// not_found, as if it did not exist.
-func (a *App) appointmentFor(ctx context.Context, tx ledger.Tx, pr Principal, id string) (ledger.Appointment, *subject, error) {
-	ap, err := tx.Appointment(ctx, id)
-	if err != nil {
-		return ap, nil, storeErr(err, "appointment "+id)
-	}
-	if !pr.canActOnAppointment(ap.Candidate, ap.Center) {
-		return ap, nil, hidden("appointment " + id)
-	}
-	s, err := a.load(ctx, tx, ap.Candidate)
-	return ap, s, err
+	return ledger.Appointment{}, false
 }
 
 // Appointment returns one appointment the caller may see.
 func (a *App) Appointment(ctx context.Context, pr Principal, id string) (ledger.Appointment, error) {
+	if err := known("appointment", id); err != nil {
+		return ledger.Appointment{}, err
+	}
 	var out ledger.Appointment
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		ap, err := tx.Appointment(ctx, id)
@@ -171,6 +126,14 @@ func (a *App) ListAppointments(ctx context.Context, pr Principal, f ledger.Appoi
 			return nil, forbidden("list another center's appointments")
 		}
 		f.Center = pr.Subject
+	}
+	if err := checkCursor(p); err != nil {
+		return nil, err
+	}
+	for field, id := range map[string]string{"candidate": f.Candidate, "center": f.Center} {
+		if id != "" && !idPattern.MatchString(id) {
+			return nil, checkID(field, id)
+		}
 	}
 	var out []ledger.Appointment
 	err := a.store.View(ctx, func(tx ledger.Tx) error {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -37,7 +38,10 @@ type Error struct {
 	EarliestDate string // YYYY-MM-DD, when the engine gave one
 	RetryAt      string // RFC 3339, when the engine gave one
 	Program      string // id@version that decided
-	Err          error  // the cause, for logs
+	// Decision is the engine's decision as its one JSON encoder writes it
+	// (policy.AppendDecisionJSON), for a refusal.
+	Decision json.RawMessage
+	Err      error // the cause, for logs
 }
 
 func (e *Error) Error() string {

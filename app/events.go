@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/recert/recert/ledger"
@@ -30,6 +31,9 @@ const (
 	EvCertRenewed   = "certification_renewed"
 	EvCertExpired   = "certification_expired"
 	EvCertRevoked   = "certification_revoked"
+	// EvZoneChanged records a candidate's move to another time zone; the
+	// read models are re-dated in the same transaction (T1, T2).
+	EvZoneChanged = "time_zone_changed"
 )
 
 // EventData is every field an event may carry, stored as JSON.
@@ -50,6 +54,23 @@ type EventData struct {
 	Certification string                `json:"certification,omitempty"`
 	ExpiresOn     string                `json:"expires_on,omitempty"`
 	Reason        string                `json:"reason,omitempty"`
+	TimeZone      string                `json:"time_zone,omitempty"` // for time_zone_changed: the new zone
+	// Delivery is how a booked or rescheduled seat is delivered (online,
+	// test_center); the engine picks change tiers by it.
+	Delivery string `json:"delivery,omitempty"`
+	// Rule is the program's rule id behind a fee or voucher event, as the
+	// engine's consequence named it.
+	Rule string `json:"rule,omitempty"`
+	// By is who acted: the token and its role (system for the process's
+	// own work: import, the expiry sweep). Every event written since the
+	// write path has one.
+	By *Actor `json:"by,omitempty"`
+}
+
+// Actor is who made a change.
+type Actor struct {
+	Token string `json:"token"`
+	Role  string `json:"role"`
 }
 
 // decoded is a stored event with its data read.
@@ -79,7 +100,8 @@ func policyEvents(evs []decoded) []policy.Event {
 	out := make([]policy.Event, 0, len(evs))
 	for _, e := range evs {
 		d := e.D
-		pe := policy.Event{Appointment: d.Appointment, Exam: d.Exam, Score: d.Scaled, Voucher: d.Voucher != ""}
+		pe := policy.Event{Appointment: d.Appointment, Exam: d.Exam, Score: d.Scaled, Voucher: d.Voucher != "",
+			Delivery: d.Delivery, Fee: policy.Money{Minor: d.AmountMinor, Currency: d.Currency}}
 		if d.Slot != nil {
 			pe.Slot = *d.Slot
 		}
@@ -104,6 +126,11 @@ func policyEvents(evs []decoded) []policy.Event {
 			}
 		case EvCertRevoked:
 			pe.Kind, pe.Certified, pe.At = policy.Revoked, d.Certification, e.RecordedAt
+		case EvFeeRefunded:
+			if !medical(d) {
+				continue // a refund on cancel is the cancel's consequence, not a fact of its own
+			}
+			pe.Kind, pe.At = policy.Refunded, e.RecordedAt
 		default:
 			continue
 		}
@@ -112,27 +139,23 @@ func policyEvents(evs []decoded) []policy.Event {
 	return out
 }
 
-// decisionJSON is what the ledger keeps of the decision behind an event.
-func decisionJSON(p *policy.Program, d *policy.Decision) json.RawMessage {
-	reasons := make([]string, len(d.Reasons))
-	for i, r := range d.Reasons {
-		reasons[i] = string(r.Code)
-	}
-	b, _ := json.Marshal(struct {
-		Action      string   `json:"action"`
-		Allowed     bool     `json:"allowed"`
-		Reasons     []string `json:"reasons"`
-		Explanation []string `json:"explanation"`
-		Program     string   `json:"program"`
-		At          string   `json:"at"`
-	}{d.Action.String(), d.Allowed, reasons, p.Explain(d), d.Program, d.At.UTC().Format(time.RFC3339Nano)})
-	return b
+// medical tells a medical exception's refund (R8) from the others.
+func medical(d EventData) bool {
+	return d.Rule == "medical_exception" || d.Rule == "R8" && strings.HasPrefix(d.Reason, "medical") ||
+		strings.HasPrefix(d.Reason, "medical exception")
 }
 
-// refusal turns a decision that said no into an error carrying its reasons.
+// decisionJSON is what the ledger keeps of the decision behind an event:
+// the engine's one encoding of a decision, with its explanation.
+func decisionJSON(p *policy.Program, d *policy.Decision) json.RawMessage {
+	return policy.AppendDecisionJSON(nil, p, d, true)
+}
+
+// refusal turns a decision that said no into an error carrying its reasons
+// and the decision itself, encoded once, as every answer carries it.
 func refusal(p *policy.Program, d *policy.Decision, what string) *Error {
 	e := &Error{Code: CodeRefused, Message: what + " is refused by the program's rules", Program: d.Program,
-		Explanation: p.Explain(d)}
+		Explanation: p.Explain(d), Decision: decisionJSON(p, d)}
 	for _, r := range d.Reasons {
 		e.Reasons = append(e.Reasons, string(r.Code))
 		switch r.Code {
@@ -148,4 +171,14 @@ func refusal(p *policy.Program, d *policy.Decision, what string) *Error {
 		e.RetryAt = d.RetryAt.UTC().Format(time.RFC3339)
 	}
 	return e
+}
+
+// consequenceEvents are the event types the engine's consequences are
+// recorded as, one for one.
+var consequenceEvents = map[policy.ConsequenceKind]string{
+	policy.FeeCharged:      EvFeeCharged,
+	policy.FeeRefunded:     EvFeeRefunded,
+	policy.FeeForfeited:    EvFeeForfeited,
+	policy.VoucherRedeemed: EvVoucherUsed,
+	policy.VoucherReturned: EvVoucherBack,
 }

@@ -167,7 +167,7 @@ func (a *App) Import(ctx context.Context, pr Principal, name string, src RowRead
 			return rep, b.err
 		}
 		rep.Read += int64(len(b.rows) + len(b.errs))
-		imported, errs, err := a.importBatch(ctx, name, b)
+		imported, errs, err := a.importBatch(ctx, pr, name, b)
 		if err != nil {
 			return rep, err
 		}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"sort"
 	"time"
@@ -27,6 +26,7 @@ type batch struct {
 	scores   map[scoreKey]scored
 	imported int64
 	errs     []RowError
+	actor    *Actor // who imports: stamped on every event
 }
 
 // importSubject is a candidate as the batch changes it.
@@ -51,12 +51,13 @@ type seatKey struct {
 // position, and returns how many rows were stored and the refused rows.
 // The transaction may run more than once (a lost race in PostgreSQL), so
 // everything it reports is built inside it.
-func (a *App) importBatch(ctx context.Context, name string, rb readBatch) (int64, []RowError, error) {
+func (a *App) importBatch(ctx context.Context, pr Principal, name string, rb readBatch) (int64, []RowError, error) {
 	var imported int64
 	var errs []RowError
 	err := a.update(ctx, func(tx ledger.Tx) error {
 		b := &batch{a: a, ctx: ctx, tx: tx, now: a.now().UTC(), progs: map[string]*policy.Program{},
-			subjects: map[string]*importSubject{}, centers: map[string]bool{}, scores: map[scoreKey]scored{}}
+			subjects: map[string]*importSubject{}, centers: map[string]bool{}, scores: map[scoreKey]scored{},
+			actor: &Actor{Token: pr.TokenID, Role: string(pr.Role)}}
 		b.errs = append(b.errs, rb.errs...)
 		for i := range rb.rows {
 			if err := b.apply(&rb.rows[i]); err != nil {
@@ -193,6 +194,10 @@ func (b *batch) load(c ledger.Candidate, stored bool) (*importSubject, error) {
 // cannot fail to resolve, so for those (checked true) the history is only
 // marked stale and rebuilt once when next needed, not once per row.
 func (b *batch) add(s *importSubject, ev ledger.Event, d EventData, checked bool) error {
+	if d.By == nil { // every event records who acted: here, the importer
+		d.By = b.actor
+		ev.Data = mustJSON(d)
+	}
 	ev.Seq = s.version + 1
 	dec := decoded{Event: ev, D: d}
 	if pe := policyEvents([]decoded{dec}); len(pe) > 0 {
@@ -238,12 +243,19 @@ func (s *importSubject) resolve() error {
 // engine time saved (TestImportMatchesRecordResult holds this to what
 // RecordResult writes).
 func (b *batch) sitting(r *Row, s *importSubject, e *policy.Exam, d EventData) error {
+	if d.On.After(b.now.Add(policy.ClockSkew)) {
+		return refuse(r, "on", "the sitting "+d.On.Format(time.RFC3339)+" is after the moment it is recorded ("+
+			b.now.Format(time.RFC3339)+"): a result cannot come before its exam")
+	}
 	for _, ev := range s.events {
 		if ev.Type == EvResult && ev.D.Exam == d.Exam && ev.D.On != nil && ev.D.On.Equal(*d.On) {
 			return refuse(r, "on", "a result of "+d.Exam+" at "+d.On.Format(time.RFC3339)+" is already recorded for "+s.cand.ID)
 		}
 	}
-	decision, label := b.scoreDecision(s, e, d.Scaled)
+	for _, ap := range sittingsAt(s.events, d.Exam, *d.On) {
+		return refuse(r, "on", "appointment "+ap+" of "+s.cand.ID+" already has a result of "+d.Exam+" at "+d.On.Format(time.RFC3339))
+	}
+	decision, label := b.scoreDecision(s, e, d.Scaled, *d.On)
 	ev := newEvent(EvResult, d, b.now, decision, label)
 	if !e.Passes(d.Scaled) {
 		return b.add(s, ev, d, true)
@@ -263,12 +275,8 @@ func (b *batch) sitting(r *Row, s *importSubject, e *policy.Exam, d EventData) e
 		return err
 	}
 	s.standing = nil
-	for _, ev := range consequences(&s.subject, before, b.now) {
-		var cd EventData
-		if err := json.Unmarshal(ev.Data, &cd); err != nil {
-			return err // our own marshalling: cannot happen
-		}
-		if err := b.add(s, ev, cd, true); err != nil {
+	for _, c := range consequences(&s.subject, before, b.now) {
+		if err := b.add(s, newEvent(c.typ, c.data, b.now, nil, s.prog.Label()), c.data, true); err != nil {
 			return err
 		}
 	}
@@ -390,4 +398,31 @@ func (b *batch) moveSeats(before, after map[seatKey]int) error {
 		}
 	}
 	return nil
+}
+
+// sittingsAt lists the appointments of a stream sat for exam at instant
+// at: a result of the same sitting imported without its appointment is
+// the same fact twice.
+func sittingsAt(evs []decoded, exam string, at time.Time) []string {
+	type ap struct {
+		exam string
+		slot time.Time
+	}
+	aps := map[string]*ap{}
+	var out []string
+	for _, e := range evs {
+		switch e.Type {
+		case EvBooked:
+			aps[e.D.Appointment] = &ap{e.D.Exam, deref(e.D.Slot)}
+		case EvRescheduled:
+			if a := aps[e.D.Appointment]; a != nil {
+				a.slot = deref(e.D.Slot)
+			}
+		case EvSat:
+			if a := aps[e.D.Appointment]; a != nil && a.exam == exam && a.slot.Equal(at) {
+				out = append(out, e.D.Appointment)
+			}
+		}
+	}
+	return out
 }

@@ -47,16 +47,19 @@ type scored struct {
 	label    string
 }
 
-// scoreDecision is the engine's scoring decision (E3) that RecordResult
-// stores with a result, made once per batch for each exam and score: a
-// batch of thousands of results holds a few hundred distinct ones. It
-// reads only the history's zone, so a stale history gives the same.
-func (b *batch) scoreDecision(s *importSubject, e *policy.Exam, scaled int) (json.RawMessage, string) {
+// scoreDecision is the engine's record_result decision (R14, R15, E3)
+// that RecordResult stores with a result, made once per batch for each
+// exam and score: a batch of thousands of results holds a few hundred
+// distinct ones. The row was already checked against what the decision
+// refuses (a sitting after now, the same sitting twice; see sitting), and
+// an allowed decision reads only the exam, the score and the zone, so the
+// one made for an earlier row, or on a stale history, is the same.
+func (b *batch) scoreDecision(s *importSubject, e *policy.Exam, scaled int, on time.Time) (json.RawMessage, string) {
 	k := scoreKey{s.prog, e.Code, scaled, s.hist.Zone()}
 	if v, ok := b.scores[k]; ok {
 		return v.decision, v.label
 	}
-	dec := s.prog.Decide(s.hist, b.now, policy.Ask{Action: policy.Score, Exam: e.Code, Score: scaled})
+	dec := s.prog.Decide(s.hist, b.now, policy.Ask{Action: policy.RecordResult, Exam: e.Code, Slot: on, Score: scaled})
 	v := scored{decisionJSON(s.prog, &dec), dec.Program}
 	b.scores[k] = v
 	return v.decision, v.label

@@ -18,32 +18,26 @@ func (a *App) Revoke(ctx context.Context, pr Principal, candidate, certification
 	if reason == "" {
 		return CertificationStatus{}, invalid("reason", "a revocation needs a reason, kept in the ledger")
 	}
-	var out CertificationStatus
-	err := a.update(ctx, func(tx ledger.Tx) error {
-		s, err := a.load(ctx, tx, candidate)
-		if err != nil {
-			return err
+	if err := checkText("reason", reason, maxNote); err != nil {
+		return CertificationStatus{}, err
+	}
+	v, err := a.write(ctx, pr, op{what: "revoking " + certification, candidate: candidate, decide: func(w *locked) (any, error) {
+		s := w.s
+		d := s.prog.Decide(s.hist, w.now, policy.Ask{Action: policy.Revoke, Certification: certification})
+		if !d.Allowed {
+			return nil, refusal(s.prog, &d, "revoking "+certification+" of "+candidate)
 		}
-		now := a.now().UTC()
-		d := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.Status, Certification: certification})
-		if d.Has(policy.UnknownCertification) {
-			return refusal(s.prog, &d, "revoking "+certification)
+		if err := w.emit(EvCertRevoked, EventData{Certification: certification, Reason: reason}, &d); err != nil {
+			return nil, err
 		}
-		if d.State == policy.StateNone || d.State == policy.StateRevoked {
-			return &Error{Code: CodeRefused, Message: candidate + " holds no " + certification + " to revoke (it is " + string(d.State) + ")",
-				Reasons: []string{"not_held"}, Explanation: s.prog.Explain(&d), Program: d.Program}
-		}
-		ev := newEvent(EvCertRevoked, EventData{Certification: certification, Reason: reason}, now, decisionJSON(s.prog, &d), d.Program)
-		if err := a.commit(ctx, tx, s, []ledger.Event{ev}); err != nil {
-			return err
-		}
-		for _, c := range project(s.prog, candidate, s.events, s.hist).Certifications {
+		for _, c := range w.view().Certifications {
 			if c.Certification == certification {
-				out = CertificationStatus{Certification: c, State: string(policy.StateRevoked), History: certHistory(s.events, certification)}
+				return CertificationStatus{Certification: c, State: string(policy.StateRevoked), History: certHistory(s.events, certification)}, nil
 			}
 		}
-		return a.remember(ctx, tx, out)
-	})
+		return CertificationStatus{}, nil
+	}})
+	out, _ := v.(CertificationStatus)
 	return out, err
 }
 
@@ -93,36 +87,30 @@ func (a *App) SweepExpiries(ctx context.Context, pr Principal) (int, error) {
 	}
 	n := 0
 	for _, id := range ids {
-		added := 0
-		err := a.update(ctx, func(tx ledger.Tx) error {
-			added = 0
-			s, err := a.load(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			now := a.now().UTC()
+		v, err := a.write(ctx, pr, op{what: "recording expiries", candidate: id, decide: func(w *locked) (any, error) {
+			s := w.s
 			recorded := map[string]bool{}
 			for _, e := range s.events {
 				if e.Type == EvCertExpired {
 					recorded[e.D.Certification+"@"+e.D.ExpiresOn] = true
 				}
 			}
-			var evs []ledger.Event
-			for _, c := range s.prog.Report(s.hist, now).Certifications {
+			added := 0
+			for _, c := range s.prog.Report(s.hist, w.now).Certifications {
 				if c.State != policy.StateExpired || recorded[c.ID+"@"+c.Expires.String()] {
 					continue
 				}
-				evs = append(evs, newEvent(EvCertExpired, EventData{Certification: c.ID, ExpiresOn: c.Expires.String()}, now, nil, s.prog.Label()))
+				if err := w.emit(EvCertExpired, EventData{Certification: c.ID, ExpiresOn: c.Expires.String()}, nil); err != nil {
+					return nil, err
+				}
+				added++
 			}
-			if len(evs) == 0 {
-				return nil
-			}
-			added = len(evs)
-			return a.commit(ctx, tx, s, evs)
-		})
+			return added, nil
+		}})
 		if err != nil {
 			return n, err
 		}
+		added, _ := v.(int)
 		n += added
 	}
 	return n, nil

@@ -12,7 +12,11 @@ import (
 	"github.com/recert/recert/ledger"
 )
 
-func render(v any) (int, []byte) {
+func render(v any, err error) (int, []byte) {
+	if err != nil {
+		b, _ := json.Marshal(map[string]any{"code": app.ErrorCode(err), "message": err.Error()})
+		return 422, b
+	}
 	b, _ := json.Marshal(v)
 	return 201, b
 }
@@ -25,9 +29,9 @@ func TestIdempotentBooking(t *testing.T) {
 		f.candidate(t, "c1")
 		pr := app.Principal{TokenID: "tok1", Role: app.RoleStaff}
 		in := app.BookInput{Candidate: "c1", Exam: "AIF-C01", Center: "tc1", Slot: slot("2026-03-01T14:00:00Z")}
-		req := []byte(`POST /v1/appointments {"candidate":"c1"}`)
+		req := []byte(`{"candidate":"c1"}`)
 		book := func() (int, []byte, bool, error) {
-			return f.a.Idempotent(f.ctx, pr, "key-1", req, render, func(ctx context.Context) (any, error) { return f.a.Book(ctx, pr, in) })
+			return f.a.Idempotent(f.ctx, pr, "key-1", "POST /v1/appointments", req, render, func(ctx context.Context, pr app.Principal) (any, error) { return f.a.Book(ctx, pr, in) })
 		}
 		var wg sync.WaitGroup
 		bodies := make([][]byte, 20)
@@ -57,7 +61,7 @@ func TestIdempotentBooking(t *testing.T) {
 		if len(aps) != 1 || len(fees) != 1 {
 			t.Fatalf("%d appointments and %d fees after 21 calls with one key; want 1 and 1", len(aps), len(fees))
 		}
-		_, _, _, err = f.a.Idempotent(f.ctx, pr, "key-1", []byte("another body"), render, func(ctx context.Context) (any, error) { return f.a.Book(ctx, pr, in) })
+		_, _, _, err = f.a.Idempotent(f.ctx, pr, "key-1", "POST /v1/appointments", []byte("another body"), render, func(ctx context.Context, pr app.Principal) (any, error) { return f.a.Book(ctx, pr, in) })
 		mustCode(t, err, app.CodeIdempotencyReused)
 	})
 }

@@ -18,6 +18,10 @@ type Principal struct {
 	TokenID string
 	Role    Role
 	Subject string // the center or candidate id for those roles
+
+	// idem is the Idempotency-Key of the request being served, set by
+	// Idempotent for the write path to store the response under.
+	idem *idemRequest
 }
 
 // System is the principal of work the process does for itself.

@@ -28,12 +28,10 @@ func (a *App) UploadProgram(ctx context.Context, pr Principal, name string, sour
 		return ProgramInfo{}, &Error{Code: CodeInvalid, Field: "definition", Message: err.Error()}
 	}
 	info := ProgramInfo{ID: p.ID, Version: p.Version, Name: p.Name, Exams: len(p.Exams), Certs: len(p.Certifications)}
-	err = a.update(ctx, func(tx ledger.Tx) error {
-		if err := tx.PutProgram(ctx, ledger.ProgramVersion{ID: p.ID, Version: p.Version, Source: source, UploadedAt: a.now().UTC()}); err != nil {
-			return storeErr(err, "program "+p.ID+" version "+p.Version)
-		}
-		return a.remember(ctx, tx, info)
-	})
+	_, err = a.write(ctx, pr, op{what: "uploading " + p.ID, decide: func(w *locked) (any, error) {
+		err := w.tx.PutProgram(ctx, ledger.ProgramVersion{ID: p.ID, Version: p.Version, Source: source, UploadedAt: w.now})
+		return info, storeErr(err, "program "+p.ID+" version "+p.Version)
+	}})
 	return info, err
 }
 
@@ -43,18 +41,23 @@ func (a *App) ActivateProgram(ctx context.Context, pr Principal, id, version str
 	if err := pr.mustBeAdmin("activate programs"); err != nil {
 		return ProgramInfo{}, err
 	}
-	var info ProgramInfo
-	err := a.update(ctx, func(tx ledger.Tx) error {
-		if err := tx.ActivateProgram(ctx, id, version); err != nil {
-			return storeErr(err, "program "+id+" version "+version)
+	if err := known("program", id); err != nil {
+		return ProgramInfo{}, err
+	}
+	if err := known("program version", version); err != nil {
+		return ProgramInfo{}, err
+	}
+	v, err := a.write(ctx, pr, op{what: "activating " + id, decide: func(w *locked) (any, error) {
+		if err := w.tx.ActivateProgram(ctx, id, version); err != nil {
+			return nil, storeErr(err, "program "+id+" version "+version)
 		}
-		p, err := a.program(ctx, tx, id)
+		p, err := a.program(ctx, w.tx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		info = ProgramInfo{ID: p.ID, Version: p.Version, Name: p.Name, Active: true, Exams: len(p.Exams), Certs: len(p.Certifications)}
-		return a.remember(ctx, tx, info)
-	})
+		return ProgramInfo{ID: p.ID, Version: p.Version, Name: p.Name, Active: true, Exams: len(p.Exams), Certs: len(p.Certifications)}, nil
+	}})
+	info, _ := v.(ProgramInfo)
 	return info, err
 }
 
@@ -93,6 +96,9 @@ func (a *App) Programs(ctx context.Context, pr Principal) ([]ProgramInfo, error)
 
 // ProgramSource returns the YAML of the active version of a program.
 func (a *App) ProgramSource(ctx context.Context, pr Principal, id string) ([]byte, error) {
+	if err := known("program", id); err != nil {
+		return nil, err
+	}
 	var src []byte
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		pv, err := tx.ActiveProgram(ctx, id)

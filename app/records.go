@@ -2,15 +2,12 @@ package app
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/recert/recert/ledger"
 )
-
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 
 // zones caches time zones: loading one reads a file.
 var zones sync.Map
@@ -41,11 +38,29 @@ type CandidateInput struct {
 }
 
 func (in *CandidateInput) check() error {
-	if in.ID != "" && !idPattern.MatchString(in.ID) {
-		return invalid("id", "id %q must be 1-64 letters, digits, '_', '.' or '-'", in.ID)
+	if in.ID != "" {
+		if err := checkID("id", in.ID); err != nil {
+			return err
+		}
 	}
 	if strings.TrimSpace(in.Name) == "" {
 		return invalid("name", "name is required")
+	}
+	if err := checkText("name", in.Name, maxName); err != nil {
+		return err
+	}
+	if in.Email != "" {
+		if err := checkEmail("email", in.Email); err != nil {
+			return err
+		}
+	}
+	if err := checkText("time_zone", in.TimeZone, maxSearch); err != nil {
+		return err
+	}
+	if in.Program != "" {
+		if err := checkID("program", in.Program); err != nil {
+			return err
+		}
 	}
 	if in.TimeZone == "" {
 		in.TimeZone = "UTC"
@@ -72,22 +87,22 @@ func (a *App) CreateCandidate(ctx context.Context, pr Principal, in CandidateInp
 		in.ID = a.newID("c_")
 	}
 	c := ledger.Candidate{ID: in.ID, Name: in.Name, Email: in.Email, TimeZone: in.TimeZone, Program: in.Program, CreatedAt: a.now().UTC(), Rev: 1}
-	err := a.update(ctx, func(tx ledger.Tx) error {
-		if _, err := a.program(ctx, tx, c.Program); err != nil {
-			return invalid("program", "program %q is not known", c.Program)
+	_, err := a.write(ctx, pr, op{what: "registering " + c.ID, decide: func(w *locked) (any, error) {
+		if _, err := a.program(ctx, w.tx, c.Program); err != nil {
+			return nil, invalid("program", "program %q is not known", c.Program)
 		}
-		if err := tx.CreateCandidate(ctx, c); err != nil {
-			return storeErr(err, "candidate "+c.ID)
-		}
-		return a.remember(ctx, tx, c)
-	})
+		return c, storeErr(w.tx.CreateCandidate(ctx, c), "candidate "+c.ID)
+	}})
 	return c, err
 }
 
 // Candidate returns a candidate the caller may see.
 func (a *App) Candidate(ctx context.Context, pr Principal, id string) (ledger.Candidate, error) {
 	if !pr.canSeeCandidate(id) {
-		return ledger.Candidate{}, hidden("candidate " + id)
+		return ledger.Candidate{}, hidden("candidate " + quoteShort(id))
+	}
+	if err := known("candidate", id); err != nil {
+		return ledger.Candidate{}, err
 	}
 	var c ledger.Candidate
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
@@ -108,14 +123,13 @@ func (a *App) UpdateCandidate(ctx context.Context, pr Principal, in CandidateInp
 	if in.IfMatch == 0 {
 		return ledger.Candidate{}, &Error{Code: CodePrecondition, Message: "an update needs If-Match with the candidate's ETag"}
 	}
-	var out ledger.Candidate
-	err := a.update(ctx, func(tx ledger.Tx) error {
-		c, err := tx.Candidate(ctx, in.ID)
-		if err != nil {
-			return storeErr(err, "candidate "+in.ID)
-		}
+	if err := checkID("id", in.ID); err != nil {
+		return ledger.Candidate{}, err
+	}
+	v, err := a.write(ctx, pr, op{what: "updating " + in.ID, candidate: in.ID, decide: func(w *locked) (any, error) {
+		c := w.s.cand // read after the stream's lock: a zone change cannot race a booking
 		if c.Rev != in.IfMatch {
-			return &Error{Code: CodePrecondition, Message: "candidate " + in.ID + " has changed since it was read"}
+			return nil, &Error{Code: CodePrecondition, Message: "candidate " + in.ID + " has changed since it was read"}
 		}
 		if in.Name == "" {
 			in.Name = c.Name
@@ -128,18 +142,41 @@ func (a *App) UpdateCandidate(ctx context.Context, pr Principal, in CandidateInp
 		}
 		in.Program = c.Program
 		if err := in.check(); err != nil {
-			return err
+			return nil, err
 		}
+		moved := in.TimeZone != c.TimeZone
 		c.Name, c.Email, c.TimeZone = in.Name, in.Email, in.TimeZone
-		out, err = tx.UpdateCandidate(ctx, c)
-		return storeErr(err, "candidate "+in.ID)
-	})
+		out, err := w.tx.UpdateCandidate(w.ctx, c)
+		if err != nil {
+			return nil, storeErr(err, "candidate "+in.ID)
+		}
+		if moved {
+			// Dates are the candidate's own (T1, T2): the move is a fact of
+			// the stream, and every date of the read models is recomputed
+			// in the new zone now, not at the next rebuild.
+			loc, err := loadZone(c.TimeZone)
+			if err != nil {
+				return nil, err
+			}
+			if err := w.rezone(loc); err != nil {
+				return nil, err
+			}
+			if err := w.emit(EvZoneChanged, EventData{TimeZone: c.TimeZone}, nil); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}})
+	out, _ := v.(ledger.Candidate)
 	return out, err
 }
 
 // ListCandidates pages through candidates; staff only.
 func (a *App) ListCandidates(ctx context.Context, pr Principal, p ledger.Page) ([]ledger.Candidate, error) {
 	if err := pr.mustBeStaff("list candidates"); err != nil {
+		return nil, err
+	}
+	if err := checkCursor(p); err != nil {
 		return nil, err
 	}
 	var out []ledger.Candidate
@@ -166,11 +203,19 @@ func (a *App) CreateCenter(ctx context.Context, pr Principal, in CenterInput) (l
 	if err := pr.mustBeStaff("create test centers"); err != nil {
 		return ledger.Center{}, err
 	}
-	if in.ID != "" && !idPattern.MatchString(in.ID) {
-		return ledger.Center{}, invalid("id", "id %q must be 1-64 letters, digits, '_', '.' or '-'", in.ID)
+	if in.ID != "" {
+		if err := checkID("id", in.ID); err != nil {
+			return ledger.Center{}, err
+		}
 	}
 	if strings.TrimSpace(in.Name) == "" {
 		return ledger.Center{}, invalid("name", "name is required")
+	}
+	if err := checkText("name", in.Name, maxName); err != nil {
+		return ledger.Center{}, err
+	}
+	if err := checkText("time_zone", in.TimeZone, maxSearch); err != nil {
+		return ledger.Center{}, err
 	}
 	if in.Seats < 1 || in.Seats > 100000 {
 		return ledger.Center{}, invalid("seats", "seats per slot must be from 1 to 100000")
@@ -185,17 +230,17 @@ func (a *App) CreateCenter(ctx context.Context, pr Principal, in CenterInput) (l
 		in.ID = a.newID("tc_")
 	}
 	c := ledger.Center{ID: in.ID, Name: in.Name, TimeZone: in.TimeZone, Online: in.Online, Seats: in.Seats, CreatedAt: a.now().UTC(), Rev: 1}
-	err := a.update(ctx, func(tx ledger.Tx) error {
-		if err := tx.CreateCenter(ctx, c); err != nil {
-			return storeErr(err, "test center "+c.ID)
-		}
-		return a.remember(ctx, tx, c)
-	})
+	_, err := a.write(ctx, pr, op{what: "creating " + c.ID, decide: func(w *locked) (any, error) {
+		return c, storeErr(w.tx.CreateCenter(ctx, c), "test center "+c.ID)
+	}})
 	return c, err
 }
 
 // Center returns a test center; anyone authenticated may see centers.
 func (a *App) Center(ctx context.Context, pr Principal, id string) (ledger.Center, error) {
+	if err := known("test center", id); err != nil {
+		return ledger.Center{}, err
+	}
 	var c ledger.Center
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		var err error
@@ -214,32 +259,43 @@ func (a *App) UpdateCenter(ctx context.Context, pr Principal, in CenterInput) (l
 	if in.IfMatch == 0 {
 		return ledger.Center{}, &Error{Code: CodePrecondition, Message: "an update needs If-Match with the center's ETag"}
 	}
-	var out ledger.Center
-	err := a.update(ctx, func(tx ledger.Tx) error {
-		c, err := tx.Center(ctx, in.ID)
+	if err := checkID("id", in.ID); err != nil {
+		return ledger.Center{}, err
+	}
+	if in.Name != "" {
+		if err := checkText("name", in.Name, maxName); err != nil {
+			return ledger.Center{}, err
+		}
+	}
+	v, err := a.write(ctx, pr, op{what: "updating " + in.ID, decide: func(w *locked) (any, error) {
+		c, err := w.tx.Center(w.ctx, in.ID)
 		if err != nil {
-			return storeErr(err, "test center "+in.ID)
+			return nil, storeErr(err, "test center "+in.ID)
 		}
 		if c.Rev != in.IfMatch {
-			return &Error{Code: CodePrecondition, Message: "test center " + in.ID + " has changed since it was read"}
+			return nil, &Error{Code: CodePrecondition, Message: "test center " + in.ID + " has changed since it was read"}
 		}
 		if in.Name != "" {
 			c.Name = in.Name
 		}
 		if in.Seats != 0 {
 			if in.Seats < 1 || in.Seats > 100000 {
-				return invalid("seats", "seats per slot must be from 1 to 100000")
+				return nil, invalid("seats", "seats per slot must be from 1 to 100000")
 			}
 			c.Seats = in.Seats
 		}
-		out, err = tx.UpdateCenter(ctx, c)
-		return storeErr(err, "test center "+in.ID)
-	})
+		out, err := w.tx.UpdateCenter(w.ctx, c)
+		return out, storeErr(err, "test center "+in.ID)
+	}})
+	out, _ := v.(ledger.Center)
 	return out, err
 }
 
 // ListCenters pages through test centers.
 func (a *App) ListCenters(ctx context.Context, pr Principal, p ledger.Page) ([]ledger.Center, error) {
+	if err := checkCursor(p); err != nil {
+		return nil, err
+	}
 	var out []ledger.Center
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		var err error

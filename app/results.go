@@ -38,44 +38,43 @@ func (a *App) RecordResult(ctx context.Context, pr Principal, in ResultInput) (l
 	if (in.Scaled == nil) == (in.Raw == nil) {
 		return ledger.Result{}, invalid("scaled_score", "give either scaled_score, or raw_score with form")
 	}
-	var out ledger.Result
-	err := a.update(ctx, func(tx ledger.Tx) error {
-		var s *subject
-		var err error
+	o := op{what: "recording a result", candidate: in.Candidate, appointment: in.Appointment}
+	if in.Appointment != "" {
+		o.candidate = ""
+	} else if in.Candidate == "" || in.Exam == "" || in.On.IsZero() {
+		return ledger.Result{}, invalid("appointment", "a result without an appointment needs candidate, exam and on")
+	}
+	o.decide = func(w *locked) (any, error) {
+		s, now := w.s, w.now
 		exam, on := in.Exam, in.On
 		if in.Appointment != "" {
-			var ap ledger.Appointment
-			ap, s, err = a.appointmentFor(ctx, tx, pr, in.Appointment)
-			if err != nil {
-				return err
-			}
-			if ap.State != "open" {
-				return &Error{Code: CodeRefused, Message: "appointment " + ap.ID + " is " + ap.State + "; its result cannot be recorded", Reasons: []string{string(policy.AppointmentClosed)}}
-			}
-			if a.now().Before(ap.Slot) {
-				return &Error{Code: CodeRefused, Message: "appointment " + ap.ID + " has not started yet", Reasons: []string{"slot_not_started"}}
-			}
-			exam, on = ap.Exam, ap.Slot
-		} else {
-			if in.Candidate == "" || in.Exam == "" || in.On.IsZero() {
-				return invalid("appointment", "a result without an appointment needs candidate, exam and on")
-			}
-			if s, err = a.load(ctx, tx, in.Candidate); err != nil {
-				return err
-			}
+			// The appointment as the locked stream says it is: of two
+			// results posted at once, the second sees the first's sitting.
+			exam, on = w.ap.Exam, w.ap.Slot
 		}
 		e, ok := s.prog.Exam(exam)
 		if !ok {
-			return invalid("exam", "program %s has no exam %q", s.prog.ID, exam)
+			return nil, invalid("exam", "program %s has no exam %q", s.prog.ID, exam)
 		}
 		scaled, err := scaledScore(e, in)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := e.Report(scaled, in.Domains); err != nil {
-			return invalid("domains", "%v", err)
+			return nil, invalid("domains", "%v", err)
 		}
-		now := a.now().UTC()
+		// The engine refuses what cannot have happened: a result for an
+		// appointment cancelled, missed, already sat or not yet begun (R6,
+		// R14), a sitting after this moment (R14), the same sitting twice
+		// (R15), a score off the scale (E3).
+		ask := policy.Ask{Action: policy.RecordResult, Appointment: in.Appointment, Score: scaled}
+		if in.Appointment == "" {
+			ask.Exam, ask.Slot = e.Code, on
+		}
+		dec := s.prog.Decide(s.hist, now, ask)
+		if !dec.Allowed {
+			return nil, refusal(s.prog, &dec, "recording a result of "+e.Code)
+		}
 		before := s.prog.Report(s.hist, now)
 		d := EventData{Appointment: in.Appointment, Scaled: scaled, Raw: in.Raw, Form: in.Form, Domains: in.Domains}
 		typ := EvSat
@@ -84,24 +83,24 @@ func (a *App) RecordResult(ctx context.Context, pr Principal, in ResultInput) (l
 			o := on.UTC()
 			d.On = &o
 		}
-		dec := s.prog.Decide(s.hist, now, policy.Ask{Action: policy.Score, Exam: e.Code, Score: scaled}) // E3
-		evs := []ledger.Event{newEvent(typ, d, now, decisionJSON(s.prog, &dec), dec.Program)}
-		if err := a.commit(ctx, tx, s, evs); err != nil {
-			return err
+		if err := w.emit(typ, d, &dec); err != nil {
+			return nil, err
 		}
 		id := resultID(s.cand.ID, s.version)
-		if more := consequences(s, before, now); len(more) > 0 {
-			if err := a.commit(ctx, tx, s, more); err != nil {
-				return err
+		for _, ev := range consequences(s, before, now) {
+			if err := w.emit(ev.typ, ev.data, nil); err != nil {
+				return nil, err
 			}
 		}
-		for _, r := range project(s.prog, s.cand.ID, s.events, s.hist).Results {
+		for _, r := range w.view().Results {
 			if r.ID == id {
-				out = r
+				return r, nil
 			}
 		}
-		return a.remember(ctx, tx, out)
-	})
+		return ledger.Result{}, nil
+	}
+	v, err := a.write(ctx, pr, o)
+	out, _ := v.(ledger.Result)
 	return out, err
 }
 
@@ -129,17 +128,16 @@ func scaledScore(e *policy.Exam, in ResultInput) (int, error) {
 // consequences compares the standing before and after a result and returns
 // the events that record what changed: vouchers issued and certifications
 // earned or renewed.
-func consequences(s *subject, before policy.Report, now time.Time) []ledger.Event {
+func consequences(s *subject, before policy.Report, now time.Time) []staged {
 	after := s.prog.Report(s.hist, now)
-	var evs []ledger.Event
-	label := s.prog.Label()
+	var evs []staged
 	had := map[string]bool{}
 	for _, v := range before.Vouchers {
 		had[voucherID(s.cand.ID, v)] = true
 	}
 	for _, v := range after.Vouchers {
 		if id := voucherID(s.cand.ID, v); !had[id] {
-			evs = append(evs, newEvent(EvVoucherIssued, EventData{Voucher: id, Exam: v.FromExam}, now, nil, label))
+			evs = append(evs, staged{EvVoucherIssued, EventData{Voucher: id, Exam: v.FromExam}})
 		}
 	}
 	old := map[string]policy.CertReport{}
@@ -159,7 +157,13 @@ func consequences(s *subject, before policy.Report, now time.Time) []ledger.Even
 		if c.Expires != policy.NoDate {
 			exp = c.Expires.String()
 		}
-		evs = append(evs, newEvent(typ, EventData{Certification: c.ID, Exam: c.Term.BasisExam, ExpiresOn: exp}, now, nil, label))
+		evs = append(evs, staged{typ, EventData{Certification: c.ID, Exam: c.Term.BasisExam, ExpiresOn: exp}})
 	}
 	return evs
+}
+
+// staged is an event a use case is about to emit.
+type staged struct {
+	typ  string
+	data EventData
 }

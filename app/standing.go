@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"time"
 
@@ -81,22 +82,29 @@ func certState(p *policy.Program, c ledger.Certification, today policy.Date) str
 // Ask puts one question to the engine about a candidate, now: the same
 // questions as recert decide (book, cancel, reschedule, status,
 // recertify_options, score), answered with the explanation.
-func (a *App) Ask(ctx context.Context, pr Principal, candidate string, ask policy.Ask) (policy.Decision, []string, error) {
+func (a *App) Ask(ctx context.Context, pr Principal, candidate string, ask policy.Ask) (Answer, error) {
 	if !pr.canSeeCandidate(candidate) {
-		return policy.Decision{}, nil, hidden("candidate " + candidate)
+		return Answer{}, hidden("candidate " + quoteShort(candidate))
 	}
-	var d policy.Decision
-	var why []string
+	var out Answer
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		s, err := a.load(ctx, tx, candidate)
 		if err != nil {
 			return err
 		}
-		d = s.prog.Decide(s.hist, a.now().UTC(), ask)
-		why = s.prog.Explain(&d)
+		d := s.prog.Decide(s.hist, a.now().UTC(), ask)
+		out = Answer{Decision: d, Explanation: s.prog.Explain(&d), JSON: decisionJSON(s.prog, &d)}
 		return nil
 	})
-	return d, why, err
+	return out, err
+}
+
+// Answer is the engine's decision, its explanation, and the decision as
+// the engine's one JSON encoder writes it, which is what the API sends.
+type Answer struct {
+	Decision    policy.Decision
+	Explanation []string
+	JSON        json.RawMessage
 }
 
 // Plan is the renewal plan for one of a candidate's certifications.
@@ -122,7 +130,10 @@ func (a *App) Plan(ctx context.Context, pr Principal, candidate, certification s
 // Fees pages through a candidate's fee ledger.
 func (a *App) Fees(ctx context.Context, pr Principal, candidate string, p ledger.Page) ([]ledger.Fee, error) {
 	if !pr.canSeeCandidate(candidate) {
-		return nil, hidden("candidate " + candidate)
+		return nil, hidden("candidate " + quoteShort(candidate))
+	}
+	if err := known("candidate", candidate); err != nil {
+		return nil, err
 	}
 	if p.After != "" {
 		if _, err := strconv.ParseInt(p.After, 10, 64); err != nil {

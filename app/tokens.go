@@ -38,12 +38,18 @@ func (a *App) CreateToken(ctx context.Context, pr Principal, in TokenInput) (led
 	if err := pr.mustBeAdmin("create tokens"); err != nil {
 		return ledger.Token{}, "", err
 	}
+	if err := checkText("name", in.Name, maxName); err != nil {
+		return ledger.Token{}, "", err
+	}
 	switch in.Role {
 	case RoleAdmin, RoleStaff:
 		in.Subject = ""
 	case RoleCenter, RoleCandidate:
 		if in.Subject == "" {
 			return ledger.Token{}, "", invalid("subject", "a %s token needs the %s id it acts for", in.Role, in.Role)
+		}
+		if err := checkID("subject", in.Subject); err != nil {
+			return ledger.Token{}, "", err
 		}
 	default:
 		return ledger.Token{}, "", invalid("role", "role must be admin, staff, center or candidate")
@@ -59,22 +65,19 @@ func (a *App) CreateToken(ctx context.Context, pr Principal, in TokenInput) (led
 	if in.ExpiresAt.IsZero() {
 		t.ExpiresAt = time.Time{}
 	}
-	err := a.update(ctx, func(tx ledger.Tx) error {
+	_, err := a.write(ctx, pr, op{what: "creating a token", decide: func(w *locked) (any, error) {
 		switch in.Role {
 		case RoleCenter:
-			if _, err := tx.Center(ctx, in.Subject); err != nil {
-				return storeErr(err, "test center "+in.Subject)
+			if _, err := w.tx.Center(ctx, in.Subject); err != nil {
+				return nil, storeErr(err, "test center "+in.Subject)
 			}
 		case RoleCandidate:
-			if _, err := tx.Candidate(ctx, in.Subject); err != nil {
-				return storeErr(err, "candidate "+in.Subject)
+			if _, err := w.tx.Candidate(ctx, in.Subject); err != nil {
+				return nil, storeErr(err, "candidate "+in.Subject)
 			}
 		}
-		if err := tx.CreateToken(ctx, t); err != nil {
-			return storeErr(err, "token")
-		}
-		return a.rememberAs(ctx, tx, TokenCreated{Token: t, Secret: secret}, TokenCreated{Token: t})
-	})
+		return TokenCreated{Token: t, Secret: secret}, storeErr(w.tx.CreateToken(ctx, t), "token")
+	}, stored: func(v any) any { return TokenCreated{Token: v.(TokenCreated).Token} }})
 	return t, secret, err
 }
 
@@ -150,6 +153,9 @@ func (a *App) ListTokens(ctx context.Context, pr Principal, p ledger.Page) ([]le
 	if err := pr.mustBeAdmin("list tokens"); err != nil {
 		return nil, err
 	}
+	if err := checkCursor(p); err != nil {
+		return nil, err
+	}
 	var out []ledger.Token
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		var err error
@@ -162,6 +168,9 @@ func (a *App) ListTokens(ctx context.Context, pr Principal, p ledger.Page) ([]le
 // Token is one API token, without its secret. Admin only.
 func (a *App) Token(ctx context.Context, pr Principal, id string) (ledger.Token, error) {
 	if err := pr.mustBeAdmin("read tokens"); err != nil {
+		return ledger.Token{}, err
+	}
+	if err := known("token", id); err != nil {
 		return ledger.Token{}, err
 	}
 	var t ledger.Token
@@ -179,5 +188,11 @@ func (a *App) RevokeToken(ctx context.Context, pr Principal, id string) error {
 	if err := pr.mustBeAdmin("revoke tokens"); err != nil {
 		return err
 	}
-	return a.update(ctx, func(tx ledger.Tx) error { return storeErr(tx.DeleteToken(ctx, id), "token "+id) })
+	if err := known("token", id); err != nil {
+		return err
+	}
+	_, err := a.write(ctx, pr, op{what: "revoking token " + id, decide: func(w *locked) (any, error) {
+		return nil, storeErr(w.tx.DeleteToken(ctx, id), "token "+id)
+	}})
+	return err
 }

@@ -83,6 +83,25 @@ func (d *decoder) appointments(m map[string]any, at string) policy.AppointmentPo
 		NoShowWait:     d.span(m["no_show_wait"], at+"/no_show_wait"),
 		OnePerExam:     isTrue(m["one_open_per_exam"]),
 	}
+	a.BookingHorizon = d.span(m["booking_horizon"], at+"/booking_horizon")
+	a.SlotGrid = d.span(m["slot_grid"], at+"/slot_grid")
+	for i, t := range asSlice(m["late_changes"]) {
+		tm := asMap(t)
+		where := at + "/late_changes/" + strconv.Itoa(i)
+		tier := policy.ChangeTier{Within: d.span(tm["within"], where+"/within")}
+		for _, v := range asSlice(tm["delivery"]) {
+			if s, ok := v.(string); ok {
+				tier.Delivery = append(tier.Delivery, s)
+			}
+		}
+		var fee policy.Money
+		if _, ok := tm["fee"]; ok {
+			fee = d.money(tm["fee"], where+"/fee")
+		}
+		tier.Cancel = policy.ChangeCost{Kind: policy.CostKind(str(tm["cancel"])), Fee: fee}
+		tier.Reschedule = policy.ChangeCost{Kind: policy.CostKind(str(tm["reschedule"])), Fee: fee}
+		a.LateChanges = append(a.LateChanges, tier)
+	}
 	if _, ok := m["max_reschedules"].(json.Number); ok {
 		a.MaxReschedules = integer(m["max_reschedules"])
 	}

@@ -187,6 +187,8 @@ func TestAWS(t *testing.T) {
 		OnePerExam:     true,                          // R5
 		Fees: policy.FeeRules{TimelyCancel: policy.Refund, NoShow: policy.Forfeit,
 			MedicalException: policy.Refund, RescheduleFee: policy.Money{Currency: "USD"}},
+		BookingHorizon: policy.Span{Days: 365},   // R10
+		SlotGrid:       policy.Span{Minutes: 15}, // R11
 	}
 	if !reflect.DeepEqual(p.Appointments, wantAppt) {
 		t.Errorf("appointments %+v", p.Appointments)
@@ -201,6 +203,11 @@ func TestAWS(t *testing.T) {
 		"change_window_closed": "R7", "reschedule_limit": "R9", "not_active": "V3", "validity": "V1",
 		"renewal": "V2", "expired_not_renewable": "V3", "scoring": "E3", "unlimited_attempts": "R2",
 		"voucher": "V5", "reminders": "V4", "time_zone": "T2", "leap_day": "T3", "exact_hours": "T4",
+		"invalid_score": "E3", "fee": "R2", "timely_cancel": "R7", "reschedule_fee": "R7", "no_show": "R8",
+		"medical_exception": "R8", "no_voucher": "V5", "not_missed": "R8", "no_medical_refund": "R8",
+		// The ids recert adds (README: "Rule ids recert adds").
+		"beyond_horizon": "R10", "off_grid": "R11", "delivery_unavailable": "R12", "already_refunded": "R13",
+		"slot_not_started": "R14", "sitting_in_future": "R14", "duplicate_sitting": "R15", "revoked": "R16", "not_held": "R16",
 	}
 	if !reflect.DeepEqual(p.Rules, wantRules) {
 		t.Errorf("rules %v", p.Rules)

@@ -18,6 +18,11 @@ func FuzzParse(f *testing.F) {
 	f.Add(programs.AWS)
 	f.Add([]byte(base))
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.yaml"))
+	// The other programs and the tiered test program seed the late-change,
+	// horizon and grid fields.
+	more, _ := filepath.Glob(filepath.Join("..", "programs", "*.yaml"))
+	tiers, _ := filepath.Glob(filepath.Join("..", "programs", "testdata", "*.yaml"))
+	seeds = append(append(seeds, more...), tiers...)
 	for _, s := range seeds {
 		if data, err := os.ReadFile(s); err == nil {
 			f.Add(data)

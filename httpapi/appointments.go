@@ -31,8 +31,8 @@ func book(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.post(w, r, body, http.StatusCreated, as(appointmentOut), func(ctx context.Context) (any, error) {
-		return s.app.Book(ctx, principal(r), app.BookInput{Candidate: in.Candidate, Exam: in.Exam, Center: in.Center,
+	return s.post(w, r, body, http.StatusCreated, as(appointmentOut), func(ctx context.Context, pr app.Principal) (any, error) {
+		return s.app.Book(ctx, pr, app.BookInput{Candidate: in.Candidate, Exam: in.Exam, Center: in.Center,
 			Slot: slot, UseVoucher: in.UseVoucher})
 	})
 }
@@ -90,8 +90,8 @@ func cancel(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.post(w, r, body, http.StatusOK, as(appointmentOut), func(ctx context.Context) (any, error) {
-		return s.app.Cancel(ctx, principal(r), c)
+	return s.post(w, r, body, http.StatusOK, as(appointmentOut), func(ctx context.Context, pr app.Principal) (any, error) {
+		return s.app.Cancel(ctx, pr, c)
 	})
 }
 
@@ -110,8 +110,8 @@ func reschedule(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.post(w, r, body, http.StatusOK, as(appointmentOut), func(ctx context.Context) (any, error) {
-		return s.app.Reschedule(ctx, principal(r), app.RescheduleInput{Change: c, Slot: slot, Center: in.Center})
+	return s.post(w, r, body, http.StatusOK, as(appointmentOut), func(ctx context.Context, pr app.Principal) (any, error) {
+		return s.app.Reschedule(ctx, pr, app.RescheduleInput{Change: c, Slot: slot, Center: in.Center})
 	})
 }
 
@@ -120,8 +120,8 @@ func noShow(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.post(w, r, body, http.StatusOK, as(appointmentOut), func(ctx context.Context) (any, error) {
-		return s.app.NoShow(ctx, principal(r), c)
+	return s.post(w, r, body, http.StatusOK, as(appointmentOut), func(ctx context.Context, pr app.Principal) (any, error) {
+		return s.app.NoShow(ctx, pr, c)
 	})
 }
 
@@ -139,7 +139,7 @@ func medicalRefund(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.post(w, r, body, http.StatusOK, as(appointmentOut), func(ctx context.Context) (any, error) {
-		return s.app.MedicalRefund(ctx, principal(r), c, in.Note)
+	return s.post(w, r, body, http.StatusOK, as(appointmentOut), func(ctx context.Context, pr app.Principal) (any, error) {
+		return s.app.MedicalRefund(ctx, pr, c, in.Note)
 	})
 }

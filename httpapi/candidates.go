@@ -26,8 +26,8 @@ func createCandidate(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(body, &in, false); err != nil {
 		return err
 	}
-	return s.post(w, r, body, http.StatusCreated, as(candidateOut), func(ctx context.Context) (any, error) {
-		return s.app.CreateCandidate(ctx, principal(r), app.CandidateInput{ID: in.ID, Name: in.Name, Email: in.Email,
+	return s.post(w, r, body, http.StatusCreated, as(candidateOut), func(ctx context.Context, pr app.Principal) (any, error) {
+		return s.app.CreateCandidate(ctx, pr, app.CandidateInput{ID: in.ID, Name: in.Name, Email: in.Email,
 			TimeZone: in.TimeZone, Program: in.Program})
 	})
 }

@@ -25,8 +25,8 @@ func createCenter(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(body, &in, false); err != nil {
 		return err
 	}
-	return s.post(w, r, body, http.StatusCreated, as(centerOut), func(ctx context.Context) (any, error) {
-		return s.app.CreateCenter(ctx, principal(r), app.CenterInput{ID: in.ID, Name: in.Name, TimeZone: in.TimeZone,
+	return s.post(w, r, body, http.StatusCreated, as(centerOut), func(ctx context.Context, pr app.Principal) (any, error) {
+		return s.app.CreateCenter(ctx, pr, app.CenterInput{ID: in.ID, Name: in.Name, TimeZone: in.TimeZone,
 			Online: in.Online, Seats: in.Seats})
 	})
 }

@@ -21,8 +21,8 @@ func revoke(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(body, &in, false); err != nil {
 		return err
 	}
-	return s.post(w, r, body, http.StatusOK, as(certificationOut), func(ctx context.Context) (any, error) {
-		return s.app.Revoke(ctx, principal(r), r.PathValue("id"), r.PathValue("cert"), in.Reason)
+	return s.post(w, r, body, http.StatusOK, as(certificationOut), func(ctx context.Context, pr app.Principal) (any, error) {
+		return s.app.Revoke(ctx, pr, r.PathValue("id"), r.PathValue("cert"), in.Reason)
 	})
 }
 

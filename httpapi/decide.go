@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"time"
 
 	"github.com/recert/recert/app"
 	"github.com/recert/recert/policy"
@@ -19,61 +18,6 @@ type optionJSON struct {
 	Exam     string  `json:"exam"`
 	Earliest *string `json:"earliest_date"`
 	InTime   bool    `json:"in_time"`
-}
-
-// decisionJSON is one answer. Which members are present depends on the
-// action, as in decide.md: allowed and earliest_date for book, cancel and
-// reschedule; state and expires_on for status and recertify_options;
-// passed for score. reasons and explanation are always there.
-type decisionJSON struct {
-	Action      string          `json:"action"`
-	Subject     string          `json:"subject"`
-	Allowed     bool            `json:"allowed"`
-	Reasons     []string        `json:"reasons"`
-	Earliest    json.RawMessage `json:"earliest_date,omitempty"` // null: no date ever satisfies the rules
-	RetryAt     *time.Time      `json:"retry_at,omitempty"`
-	State       string          `json:"state,omitempty"`
-	ExpiresOn   json.RawMessage `json:"expires_on,omitempty"` // null: none, or never expires
-	Options     []optionJSON    `json:"options,omitempty"`
-	Passed      *bool           `json:"passed,omitempty"`
-	Score       *int            `json:"scaled_score,omitempty"`
-	Program     string          `json:"program"`
-	At          time.Time       `json:"at"`
-	Explanation []string        `json:"explanation"`
-}
-
-func decisionOut(d policy.Decision, why []string) decisionJSON {
-	out := decisionJSON{Action: d.Action.String(), Subject: d.Subject, Allowed: d.Allowed, Reasons: reasonCodes(d),
-		Program: d.Program, At: d.At.UTC(), Explanation: why}
-	if out.Explanation == nil {
-		out.Explanation = []string{}
-	}
-	unknown := d.Has(policy.UnknownCertification) || d.Has(policy.UnknownExam)
-	switch d.Action {
-	case policy.Book, policy.Cancel, policy.Reschedule:
-		if d.HasEarliest {
-			out.Earliest = rawDate(d.Earliest)
-		}
-		if !d.RetryAt.IsZero() {
-			t := d.RetryAt.UTC()
-			out.RetryAt = &t
-		}
-	case policy.Status, policy.RecertifyOptions:
-		if !unknown {
-			out.State, out.ExpiresOn = string(d.State), rawDate(d.ExpiresOn)
-		}
-		if d.Action == policy.RecertifyOptions && !unknown {
-			out.Options = []optionJSON{}
-			for _, o := range d.Options {
-				out.Options = append(out.Options, optionJSON{o.Exam, date(o.Earliest), o.InTime})
-			}
-		}
-	case policy.Score:
-		if len(d.Reasons) == 0 {
-			out.Passed, out.Score = &d.Passed, &d.Score
-		}
-	}
-	return out
 }
 
 // rawDate is a date that is present but may be null, which a pointer
@@ -148,15 +92,16 @@ func plan(s *server, w http.ResponseWriter, r *http.Request) error {
 // certification is 404 here, as for the plan: the URL names a resource.
 func recertifyOptions(s *server, w http.ResponseWriter, r *http.Request) error {
 	ask := policy.Ask{Action: policy.RecertifyOptions, Certification: r.PathValue("cert")}
-	d, why, err := s.app.Ask(r.Context(), principal(r), r.PathValue("id"), ask)
+	ans, err := s.app.Ask(r.Context(), principal(r), r.PathValue("id"), ask)
 	if err != nil {
 		return err
 	}
-	if d.Has(policy.UnknownCertification) {
-		return &app.Error{Code: app.CodeNotFound, Message: first(why, "unknown certification"), Reasons: reasonCodes(d),
-			Explanation: why, Program: d.Program}
+	if d := ans.Decision; d.Has(policy.UnknownCertification) {
+		return &app.Error{Code: app.CodeNotFound, Message: first(ans.Explanation, "unknown certification"), Reasons: reasonCodes(d),
+			Explanation: ans.Explanation, Program: d.Program, Decision: ans.JSON}
 	}
-	return writeJSON(w, http.StatusOK, decisionOut(d, why))
+	writeRaw(w, http.StatusOK, ans.JSON)
+	return nil
 }
 
 func first(s []string, def string) string {
@@ -237,14 +182,10 @@ func decide(s *server, w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("id")
-	return s.post(w, r, body, http.StatusOK, as(func(v answer) decisionJSON { return decisionOut(v.d, v.why) }),
-		func(ctx context.Context) (any, error) {
-			d, why, err := s.app.Ask(ctx, principal(r), id, ask)
-			return answer{d, why}, err
+	// The answer is the engine's own encoding of the decision, the same
+	// bytes recert decide writes and the ledger keeps beside an event.
+	return s.post(w, r, body, http.StatusOK, as(func(v app.Answer) json.RawMessage { return v.JSON }),
+		func(ctx context.Context, pr app.Principal) (any, error) {
+			return s.app.Ask(ctx, pr, id, ask)
 		})
-}
-
-type answer struct {
-	d   policy.Decision
-	why []string
 }

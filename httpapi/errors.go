@@ -76,6 +76,9 @@ type problem struct {
 	EarliestDate string   `json:"earliest_date,omitempty"`
 	RetryAt      string   `json:"retry_at,omitempty"`
 	Program      string   `json:"program,omitempty"`
+	// Decision is the engine's decision behind a refusal, as the engine
+	// encodes it everywhere (retry_at and consequences included).
+	Decision json.RawMessage `json:"decision,omitempty"`
 }
 
 // fail builds an error of the HTTP layer.
@@ -86,6 +89,24 @@ func fail(code app.Code, field, msg string) error {
 // writeProblem is the one place an error becomes a response. An internal
 // error's cause is logged and never shown: it may name tables or files.
 func (s *server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
+	status, body := s.problemBody(r, err)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="recert"`) // RFC 6750 3
+	}
+	writeProblemBody(w, status, body)
+}
+
+// writeProblemBody writes a rendered problem, first or replayed.
+func writeProblemBody(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
+// problemBody renders err as a problem document and its status. A stored
+// refusal is rendered here too, so its replay is byte for byte the first.
+func (s *server) problemBody(r *http.Request, err error) (int, []byte) {
 	var e *app.Error
 	if !errors.As(err, &e) {
 		e = &app.Error{Code: app.CodeInternal, Err: err}
@@ -96,7 +117,7 @@ func (s *server) writeProblem(w http.ResponseWriter, r *http.Request, err error)
 	}
 	p := problem{Type: problemType(e.Code), Title: k.title, Status: k.status, Detail: e.Message, Instance: r.URL.Path,
 		Code: e.Code, Field: e.Field, Reasons: e.Reasons, Explanation: e.Explanation,
-		EarliestDate: e.EarliestDate, RetryAt: e.RetryAt, Program: e.Program}
+		EarliestDate: e.EarliestDate, RetryAt: e.RetryAt, Program: e.Program, Decision: e.Decision}
 	if k.status >= 500 && e.Code != codeUnavailable {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "code", string(e.Code), "error", err)
 		p.Code, p.Type, p.Title, p.Field = app.CodeInternal, problemType(app.CodeInternal), kinds[app.CodeInternal].title, ""
@@ -105,14 +126,8 @@ func (s *server) writeProblem(w http.ResponseWriter, r *http.Request, err error)
 	if p.Detail == "" {
 		p.Detail = k.title
 	}
-	if k.status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="recert"`) // RFC 6750 3
-	}
 	body, _ := json.Marshal(p) // problem has only strings, ints and string slices
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(k.status)
-	_, _ = w.Write(append(body, '\n'))
+	return k.status, body
 }
 
 // statusOf reads the table as the tests of the table do.

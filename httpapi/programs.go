@@ -27,8 +27,8 @@ func uploadProgram(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err := checkDocumentText("definition", body); err != nil {
 		return err
 	}
-	return s.post(w, r, body, http.StatusCreated, as(programOut), func(ctx context.Context) (any, error) {
-		return s.app.UploadProgram(ctx, principal(r), "definition.yaml", body)
+	return s.post(w, r, body, http.StatusCreated, as(programOut), func(ctx context.Context, pr app.Principal) (any, error) {
+		return s.app.UploadProgram(ctx, pr, "definition.yaml", body)
 	})
 }
 
@@ -41,8 +41,8 @@ func activateProgram(s *server, w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id, version := r.PathValue("id"), r.PathValue("version")
-	return s.post(w, r, body, http.StatusOK, as(programOut), func(ctx context.Context) (any, error) {
-		return s.app.ActivateProgram(ctx, principal(r), id, version)
+	return s.post(w, r, body, http.StatusOK, as(programOut), func(ctx context.Context, pr app.Principal) (any, error) {
+		return s.app.ActivateProgram(ctx, pr, id, version)
 	})
 }
 

@@ -228,38 +228,33 @@ func writeRaw(w http.ResponseWriter, status int, body []byte) {
 // that loses the race for the key gets it too (app replays it). The
 // request identity is method, path and body.
 func (s *server) post(w http.ResponseWriter, r *http.Request, body []byte, status int, render func(any) any,
-	do func(ctx context.Context) (any, error)) error {
-	pr := principal(r)
+	do func(ctx context.Context, pr app.Principal) (any, error)) error {
 	key := r.Header.Get("Idempotency-Key")
 	// A header value may hold any byte above 0x7f (RFC 9110 5.5); the key
 	// is stored as text, so it must be some.
 	if err := checkParam("Idempotency-Key", key); err != nil {
 		return err
 	}
-	request := append([]byte(r.Method+" "+r.URL.Path+"\n"), body...)
-	rend := func(v any) (int, []byte) {
+	rend := func(v any, err error) (int, []byte) {
+		if err != nil {
+			return s.problemBody(r, err)
+		}
 		b, err := json.Marshal(render(v))
 		if err != nil {
 			panic(err) // wire types hold strings, numbers, times and raw JSON only
 		}
 		return status, b
 	}
-	var result any
-	st, b, replayed, err := s.app.Idempotent(r.Context(), pr, key, request, rend, func(ctx context.Context) (any, error) {
-		v, err := do(ctx)
-		result = v
-		return v, err
-	})
+	st, b, replayed, err := s.app.Idempotent(r.Context(), principal(r), key, r.Method+" "+r.URL.Path, body, rend, do)
 	if err != nil {
 		return err
 	}
-	if st == 0 {
-		// The use case stored nothing (a question such as decide): app
-		// returns no rendered body for it, so render the result here.
-		st, b = rend(result)
-	}
 	if replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	if st >= 400 { // a refusal, as first answered
+		writeProblemBody(w, st, b)
+		return nil
 	}
 	describe(w, r, st, b)
 	writeRaw(w, st, b)

@@ -39,8 +39,8 @@ func recordResult(s *server, w http.ResponseWriter, r *http.Request) error {
 	for _, d := range in.Domains {
 		domains = append(domains, policy.DomainResult{Domain: d.Domain, Meets: d.Meets})
 	}
-	return s.post(w, r, body, http.StatusCreated, as(resultOut), func(ctx context.Context) (any, error) {
-		return s.app.RecordResult(ctx, principal(r), app.ResultInput{Candidate: in.Candidate, Appointment: in.Appointment,
+	return s.post(w, r, body, http.StatusCreated, as(resultOut), func(ctx context.Context, pr app.Principal) (any, error) {
+		return s.app.RecordResult(ctx, pr, app.ResultInput{Candidate: in.Candidate, Appointment: in.Appointment,
 			Exam: in.Exam, On: on, Scaled: in.ScaledScore, Raw: in.RawScore, Form: in.Form, Domains: domains})
 	})
 }

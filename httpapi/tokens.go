@@ -39,8 +39,8 @@ func createToken(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.post(w, r, body, http.StatusCreated, as(tokenOut), func(ctx context.Context) (any, error) {
-		t, secret, err := s.app.CreateToken(ctx, principal(r), app.TokenInput{Role: app.Role(in.Role), Subject: in.Subject,
+	return s.post(w, r, body, http.StatusCreated, as(tokenOut), func(ctx context.Context, pr app.Principal) (any, error) {
+		t, secret, err := s.app.CreateToken(ctx, pr, app.TokenInput{Role: app.Role(in.Role), Subject: in.Subject,
 			Name: in.Name, ExpiresAt: expires})
 		return app.TokenCreated{Token: t, Secret: secret}, err
 	})

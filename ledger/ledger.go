@@ -50,6 +50,7 @@ type Tx interface {
 	Tokens
 	Idempotency
 	Imports
+	Recounts
 }
 
 // Event is one entry of a candidate's stream. Seq counts from 1 in each

@@ -155,6 +155,9 @@ type Idempotency interface {
 	// IdempotentResponse returns ErrNotFound when the key is new.
 	IdempotentResponse(ctx context.Context, principal, key string) (IdempotentResponse, error)
 	SaveIdempotentResponse(ctx context.Context, r IdempotentResponse) error
+	// PurgeIdempotentResponses deletes the responses created before
+	// before, so that keys expire, and says how many it deleted.
+	PurgeIdempotentResponses(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Imports remembers how far an import got, so that it can resume.

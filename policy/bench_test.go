@@ -45,25 +45,56 @@ func history50(tb testing.TB) (*policy.Program, []policy.Event, *time.Location) 
 
 var sink policy.Decision
 
+// benchHistory is history50 with its last two events replaced, so that
+// every benchmarked ask takes its full path rather than an early exit: a
+// recent pass keeps cloud-practitioner active (status and
+// recertify_options replay every sitting and list options), and an open
+// appointment can be moved (reschedule runs every slot rule, the change
+// tiers and R9).
+func benchHistory(tb testing.TB) (*policy.Program, []policy.Event, *time.Location) {
+	p, evs, loc := history50(tb)
+	evs = append(evs[:48:48],
+		policy.Event{Kind: policy.Result, Exam: "CLF-C02", Slot: time.Date(2029, 1, 10, 15, 0, 0, 0, time.UTC), Score: 800},
+		policy.Event{Kind: policy.Booked, Appointment: "open", Exam: "DVA-C02", Slot: time.Date(2029, 7, 2, 14, 0, 0, 0, time.UTC),
+			At: time.Date(2029, 5, 1, 9, 0, 0, 0, time.UTC), Delivery: "online"})
+	return p, evs, loc
+}
+
 // BenchmarkDecide is one decision over a prepared 50-event history: the
-// cost the server pays per request once the history is loaded.
+// cost the server pays per request once the history is loaded. The setup
+// checks that each ask is answered in full (allowed, active, options
+// listed), so that no case measures an early exit.
 func BenchmarkDecide(b *testing.B) {
-	p, evs, loc := history50(b)
+	p, evs, loc := benchHistory(b)
 	h, err := p.NewHistory(loc, evs)
 	if err != nil {
 		b.Fatal(err)
 	}
 	at := time.Date(2029, 6, 1, 12, 0, 0, 0, time.UTC)
+	slot := at.AddDate(0, 0, 20)
+	full := func(d policy.Decision) bool { return d.Allowed && len(d.Reasons) == 0 }
 	asks := []struct {
 		name string
 		ask  policy.Ask
+		full func(policy.Decision) bool
 	}{
-		{"book", policy.Ask{Action: policy.Book, Exam: "AIF-C01", Slot: at.AddDate(0, 0, 20)}},
-		{"reschedule", policy.Ask{Action: policy.Reschedule, Appointment: "a3", Slot: at.AddDate(0, 0, 20)}},
-		{"status", policy.Ask{Action: policy.Status, Certification: "cloud-practitioner"}},
-		{"recertify_options", policy.Ask{Action: policy.RecertifyOptions, Certification: "cloud-practitioner"}},
+		{"book", policy.Ask{Action: policy.Book, Exam: "AIF-C01", Slot: slot}, full},
+		{"book_seat_voucher", policy.Ask{Action: policy.Book, Exam: "AIF-C01", Slot: slot, Delivery: "online", UseVoucher: true},
+			func(d policy.Decision) bool { return full(d) && len(d.Consequences) == 2 }},
+		{"reschedule", policy.Ask{Action: policy.Reschedule, Appointment: "open", Slot: slot, Delivery: "online"}, full},
+		{"cancel", policy.Ask{Action: policy.Cancel, Appointment: "open"}, func(d policy.Decision) bool { return full(d) && len(d.Consequences) == 1 }},
+		{"status", policy.Ask{Action: policy.Status, Certification: "cloud-practitioner"},
+			func(d policy.Decision) bool { return d.State == policy.StateActive }},
+		{"recertify_options", policy.Ask{Action: policy.RecertifyOptions, Certification: "cloud-practitioner"},
+			func(d policy.Decision) bool {
+				return d.State == policy.StateActive && len(d.Reasons) == 0 && len(d.Options) > 0
+			}},
+		{"record_result", policy.Ask{Action: policy.RecordResult, Exam: "AIF-C01", Slot: at.Add(-time.Hour), Score: 760}, full},
 	}
 	for _, a := range asks {
+		if d := p.Decide(h, at, a.ask); !a.full(d) {
+			b.Fatalf("%s takes an early exit: reasons %v, state %s, %d options, %d consequences", a.name, d.Reasons, d.State, len(d.Options), len(d.Consequences))
+		}
 		b.Run(a.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -76,10 +107,13 @@ func BenchmarkDecide(b *testing.B) {
 // BenchmarkLoadAndDecide adds resolving the 50 events (appointments,
 // sittings, local dates) to the decision: the cost when nothing is cached.
 func BenchmarkLoadAndDecide(b *testing.B) {
-	p, evs, loc := history50(b)
+	p, evs, loc := benchHistory(b)
 	at := time.Date(2029, 6, 1, 12, 0, 0, 0, time.UTC)
 	ask := policy.Ask{Action: policy.Book, Exam: "AIF-C01", Slot: at.AddDate(0, 0, 20)}
 	var h policy.History
+	if err := p.Load(&h, loc, evs); err != nil || !p.Decide(&h, at, ask).Allowed {
+		b.Fatalf("the booking must be allowed, to measure the full path (%v)", err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := p.Load(&h, loc, evs); err != nil {

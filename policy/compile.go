@@ -142,6 +142,7 @@ func (p *Program) Compile() error {
 	if p.Appointments.NoShowWait.Exact() == false && !p.Appointments.NoShowWait.IsZero() {
 		bad("/appointments/no_show_wait", "must be in hours (PT24H): it is an exact duration (T4)")
 	}
+	checkCalendar(&p.Appointments, p.Exams, bad)
 	if p.Vouchers.DiscountPercent < 0 || p.Vouchers.DiscountPercent > 100 {
 		bad("/vouchers/discount_percent", "must be from 0 to 100")
 	}
@@ -248,3 +249,52 @@ func (e *Exam) Offered(d Date) bool { return d >= e.FirstDate && d <= e.LastDate
 
 // Passes reports whether a scaled score passes (E3: at or above the line).
 func (e *Exam) Passes(scaled int) bool { return scaled >= e.PassingScore }
+
+// checkCalendar checks the booking horizon (R10), the slot grid (R11) and
+// the late-change tiers: each tier's window is exact (T4), its costs are
+// known kinds and a fee is in the currency the exams are priced in, since
+// a cancel refunds what was paid less that fee.
+func checkCalendar(a *AppointmentPolicy, exams []Exam, bad func(string, string, ...any)) {
+	if g := a.SlotGrid; !g.IsZero() {
+		if !g.Exact() || g.Minutes <= 0 || 60%g.Minutes != 0 {
+			bad("/appointments/slot_grid", "must be a whole number of minutes that divides an hour (PT15M), not %s", g)
+		}
+	}
+	for i := range a.LateChanges {
+		t := &a.LateChanges[i]
+		at := fmt.Sprintf("/appointments/late_changes/%d", i)
+		if !t.Within.Exact() {
+			bad(at+"/within", "must be in hours (PT72H): it is an exact duration (T4)")
+		}
+		charges := false
+		for _, c := range []struct {
+			name string
+			cost *ChangeCost
+		}{{"cancel", &t.Cancel}, {"reschedule", &t.Reschedule}} {
+			switch c.cost.Kind {
+			case "":
+				c.cost.Kind = CostFree
+			case CostFree, CostWholeFee, CostRefuse:
+			case CostFee:
+				charges = true
+			default:
+				bad(at+"/"+c.name, "unknown cost %q", c.cost.Kind)
+			}
+		}
+		switch fee := t.Cancel.Fee; {
+		case !charges:
+		case fee.Currency == "" && t.Reschedule.Fee.Currency == "":
+			bad(at+"/fee", "is required when cancel or reschedule is fee")
+		default:
+			if fee.Currency == "" {
+				fee = t.Reschedule.Fee
+			}
+			for k := range exams {
+				if cur := exams[k].Price.Currency; cur != fee.Currency {
+					bad(at+"/fee/currency", "is %s, but /exams/%d is priced in %s: a cancel refunds what was paid less the fee", fee.Currency, k, cur)
+					break
+				}
+			}
+		}
+	}
+}

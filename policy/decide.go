@@ -17,9 +17,21 @@ const (
 	// MarkNoShow asks whether an appointment can be recorded as missed
 	// (R8): it must be open and its slot must have begun.
 	MarkNoShow
+	// MedicalException asks whether a missed appointment's forfeited fee
+	// can be refunded on an approved medical exception (R8), once (R13).
+	MedicalException
+	// RecordResult asks whether a result can be recorded: for an open
+	// appointment whose slot has begun, or, without one, for a sitting of
+	// Ask.Exam at Ask.Slot that is not in the future (R14) and not on
+	// record already (R15); Ask.Score must lie on the exam's scale (E3).
+	RecordResult
+	// Revoke asks whether a certification can be withdrawn: the candidate
+	// must hold it, active, in grace or expired, and not revoked already.
+	Revoke
 )
 
-var actionNames = [...]string{"", "book", "cancel", "reschedule", "status", "recertify_options", "score", "no_show"}
+var actionNames = [...]string{"", "book", "cancel", "reschedule", "status", "recertify_options", "score", "no_show",
+	"medical_exception", "record_result", "revoke"}
 
 func (a Action) String() string {
 	if int(a) < len(actionNames) {
@@ -44,9 +56,27 @@ type Ask struct {
 	Exam          string
 	Certification string
 	Appointment   string
-	Slot          time.Time
+	Slot          time.Time // book, reschedule: the new slot; record_result: the sitting instant
 	Score         int
+
+	// UseVoucher pays a booking with the oldest unused voucher (V5).
+	UseVoucher bool
+	// Delivery is the mode of the center a booking or reschedule chose:
+	// "online" or "test_center". An ask that names it is about a real seat,
+	// so the exam must be delivered that way (R12) and the slot must lie on
+	// the program's calendar: within its booking horizon (R10) and on its
+	// slot grid (R11). Empty: not stated, as in decide.md's scenarios, which
+	// are about no particular seat; none of the three is checked then.
+	// Cancel reads it as the appointment's mode when the history does not
+	// record one.
+	Delivery string
 }
+
+// ClockSkew is how far a sitting recorded without an appointment may lie
+// after the moment it is recorded (R14): the clocks of a test center and of
+// the server that records its results are never quite in step, and five
+// minutes is far below the shortest exam.
+const ClockSkew = 5 * time.Minute
 
 // Code is a reason a request is refused, as decide.md lists them.
 type Code string
@@ -68,7 +98,18 @@ const (
 	AttemptLimit         Code = "attempt_limit"        // attempt caps (Microsoft, Google)
 	OutsideWindow        Code = "outside_renewal_window"
 	InvalidScore         Code = "invalid_score"
-	SlotNotStarted       Code = "slot_not_started" // a no-show before the slot
+	SlotNotStarted       Code = "slot_not_started" // a no-show or result before the slot (R14)
+
+	NoVoucher           Code = "no_voucher"           // V5: use_voucher with no unused voucher
+	DeliveryUnavailable Code = "delivery_unavailable" // R12
+	BeyondHorizon       Code = "beyond_horizon"       // R10
+	OffGrid             Code = "off_grid"             // R11
+	NotMissed           Code = "not_missed"           // R8: a medical exception needs a missed appointment
+	AlreadyRefunded     Code = "already_refunded"     // R13
+	NoMedicalRefund     Code = "no_medical_refund"    // R8: the program refunds nothing on a medical exception
+	SittingInFuture     Code = "sitting_in_future"    // R14
+	NotHeld             Code = "not_held"             // revoke: nothing to withdraw
+	DuplicateSitting    Code = "duplicate_sitting"    // R15
 )
 
 // Reason is one rule that refused a request, with the facts that explain it.
@@ -83,6 +124,8 @@ type Reason struct {
 	Span    Span
 	Count   int // reschedules or attempts so far
 	Limit   int
+	// Delivery is the mode asked for, when delivery_unavailable refused it.
+	Delivery string
 }
 
 // CertState is the state of a certification on a date.
@@ -126,6 +169,37 @@ type Decision struct {
 
 	Passed bool
 	Score  int
+
+	// Consequences are the money and vouchers an allowed change moves, in
+	// a stable order: book: fee_charged, voucher_redeemed; cancel:
+	// fee_refunded, fee_forfeited, voucher_returned; reschedule:
+	// fee_charged; no_show: fee_forfeited; medical_exception: fee_refunded.
+	// A fee of zero moves nothing and is left out.
+	Consequences []Consequence
+
+	// late is the change tier that priced an allowed cancel or reschedule
+	// (nil: none applied), for the explanation.
+	late *ChangeTier
+}
+
+// ConsequenceKind names what an allowed decision moves.
+type ConsequenceKind string
+
+const (
+	FeeCharged      ConsequenceKind = "fee_charged"
+	FeeRefunded     ConsequenceKind = "fee_refunded"
+	FeeForfeited    ConsequenceKind = "fee_forfeited"
+	VoucherRedeemed ConsequenceKind = "voucher_redeemed"
+	VoucherReturned ConsequenceKind = "voucher_returned"
+)
+
+// Consequence is one movement of money or of a voucher that an allowed
+// decision entails. The ledger records them as they are; it computes none.
+type Consequence struct {
+	Kind    ConsequenceKind
+	Amount  Money   // fee kinds
+	Voucher Voucher // voucher kinds: FromExam and Issued identify it
+	Rule    string  // the program's rule id behind it (V5, R7, R8, ...)
 }
 
 // Has reports whether the decision lists a reason code.
@@ -164,6 +238,8 @@ func (p *Program) Decide(h *History, at time.Time, ask Ask) Decision {
 			return d
 		}
 		c.slotRules(&d, int32(x), ask.Slot, -1)
+		c.seatRules(&d, int32(x), ask.Slot, ask.Delivery)
+		c.bookingFee(&d, int32(x), ask.UseVoucher)
 	case Reschedule:
 		d.Subject = ask.Appointment
 		a, ok := c.openAppointment(&d, ask.Appointment)
@@ -172,9 +248,13 @@ func (p *Program) Decide(h *History, at time.Time, ask Ask) Decision {
 		}
 		ap := &h.appts[a]
 		c.slotRules(&d, ap.exam, ask.Slot, a)
-		c.changeWindow(&d, ap)
+		c.seatRules(&d, ap.exam, ask.Slot, ask.Delivery)
+		cost := c.changeCost(&d, ap, ap.delivery, true)
 		if lim := p.Appointments.MaxReschedules; lim >= 0 && ap.reschedules >= lim {
 			d.refuse(Reason{Code: RescheduleLimit, Exam: p.Exams[ap.exam].Code, Count: ap.reschedules, Limit: lim}) // R9
+		}
+		if d.Allowed {
+			c.rescheduleFee(&d, ap, cost)
 		}
 	case Cancel:
 		d.Subject = ask.Appointment
@@ -182,7 +262,15 @@ func (p *Program) Decide(h *History, at time.Time, ask Ask) Decision {
 		if !ok {
 			return d
 		}
-		c.changeWindow(&d, &h.appts[a])
+		ap := &h.appts[a]
+		mode := ap.delivery
+		if mode == "" {
+			mode = ask.Delivery
+		}
+		cost := c.changeCost(&d, ap, mode, false)
+		if d.Allowed {
+			c.cancelMoney(&d, ap, cost)
+		}
 	case MarkNoShow:
 		d.Subject = ask.Appointment
 		a, ok := c.openAppointment(&d, ask.Appointment)
@@ -191,13 +279,31 @@ func (p *Program) Decide(h *History, at time.Time, ask Ask) Decision {
 		}
 		ap := &h.appts[a]
 		if c.at.Before(ap.slot) {
-			d.refuse(Reason{Code: SlotNotStarted, Exam: p.Exams[ap.exam].Code, FromAt: ap.slot})
+			d.refuse(Reason{Code: SlotNotStarted, Exam: p.Exams[ap.exam].Code, FromAt: ap.slot}) // R14
 			return d
 		}
 		// R8: booking the exam again waits this long after the missed slot.
 		d.RetryAt = ap.slot.Add(p.Appointments.NoShowWait.Duration()).UTC()
 		d.Reasons = d.Reasons[:0]
 		d.Term.BasisExam = p.Exams[ap.exam].Code
+		c.noShowMoney(&d, ap)
+	case MedicalException:
+		d.Subject = ask.Appointment
+		c.medicalException(&d, ask.Appointment)
+	case RecordResult:
+		c.recordResult(&d, ask)
+	case Revoke:
+		d.Subject = ask.Certification
+		ci, ok := p.certIndex[ask.Certification]
+		if !ok {
+			d.refuse(Reason{Code: UnknownCertification})
+			return d
+		}
+		t := c.term(&p.Certifications[ci])
+		d.Term, d.State = t, t.StateOn(c.atDate)
+		if d.State == StateNone || d.State == StateRevoked {
+			d.refuse(Reason{Code: NotHeld})
+		}
 	case Status:
 		d.Subject = ask.Certification
 		ci, ok := p.certIndex[ask.Certification]
@@ -261,14 +367,4 @@ func (c *ctx) openAppointment(d *Decision, id string) (int, bool) {
 		return -1, false
 	}
 	return a, true
-}
-
-// changeWindow applies R7: a change is allowed up to the window before the
-// slot, exactly the window before included, on instants (T4).
-func (c *ctx) changeWindow(d *Decision, ap *appointment) {
-	w := c.p.Appointments.ChangeWindow
-	deadline := ap.slot.Add(-w.Duration())
-	if c.at.After(deadline) {
-		d.refuse(Reason{Code: ChangeWindowClosed, Exam: c.p.Exams[ap.exam].Code, UntilAt: deadline, FromAt: ap.slot, Span: w})
-	}
 }

@@ -21,6 +21,26 @@ func (p *Program) Explain(d *Decision) []string {
 				string(p.Appointments.Fees.NoShow)+"ed, it is not a failed attempt, and "+d.Term.BasisExam+" can be booked again from "+
 				instant(d.RetryAt, d.Zone)+p.cite("no_show_wait")+".")
 		}
+	case MedicalException:
+		if d.Allowed {
+			out = append(out, "Appointment "+d.Subject+" for "+d.Term.BasisExam+" was missed; on an approved medical exception its fee is refunded"+
+				p.cite(ruleMedical)+", once"+p.cite("already_refunded")+".")
+		}
+	case Revoke:
+		if d.Allowed {
+			out = append(out, d.Subject+" is "+string(d.State)+"; once revoked it stays revoked until its own exam is passed again"+p.cite("revoked")+".")
+		}
+	case RecordResult:
+		if d.Allowed {
+			e, _ := p.Exam(d.Term.BasisExam)
+			verb := "passes"
+			if !d.Passed {
+				verb = "does not pass"
+			}
+			out = append(out, "The result can be recorded: the sitting has begun"+p.cite("slot_not_started")+" and is not on record yet"+
+				p.cite("duplicate_sitting")+"; a scaled score of "+strconv.Itoa(d.Score)+" "+verb+" "+e.Code+
+				" (passing score "+strconv.Itoa(e.PassingScore)+")"+p.cite("scoring")+".")
+		}
 	case Book, Reschedule, Cancel:
 		if d.Allowed {
 			out = append(out, p.explainAllowed(d))
@@ -31,6 +51,11 @@ func (p *Program) Explain(d *Decision) []string {
 				out = append(out, "The earliest date that satisfies every rule for "+d.Subject+" is "+d.Earliest.String()+".")
 			}
 		}
+	}
+	if d.Allowed {
+		out = p.explainConsequences(out, d)
+	}
+	switch d.Action {
 	case Status:
 		if len(d.Reasons) == 0 {
 			out = append(out, p.explainTerm(d.Subject, d.Term, d.State, d.At, d.Zone))
@@ -117,6 +142,9 @@ func (p *Program) explainReason(d *Decision, r Reason) string {
 	case AlreadyBooked:
 		return "The candidate already holds an open appointment for " + r.Exam + " at " + instant(r.FromAt, d.Zone) + c + "."
 	case ChangeWindowClosed:
+		if r.Span.IsZero() {
+			return "The slot at " + instant(r.FromAt, d.Zone) + " has begun, so the appointment can no longer be changed" + c + "."
+		}
 		return "The slot at " + instant(r.FromAt, d.Zone) + " could be changed only until " + instant(r.UntilAt, d.Zone) + ", " +
 			r.Span.Words() + " before it" + c + "."
 	case RescheduleLimit:
@@ -135,11 +163,42 @@ func (p *Program) explainReason(d *Decision, r Reason) string {
 		}
 		return d.Subject + " has expired (its last valid day was " + r.From.String() + "); an expired certification cannot be renewed, only earned anew by its own exam" + c + "."
 	case SlotNotStarted:
+		if d.Action == RecordResult {
+			return "The slot of " + r.Exam + " at " + instant(r.FromAt, d.Zone) + " has not begun, so it has no result yet" + c + "."
+		}
 		return "The slot of " + r.Exam + " at " + instant(r.FromAt, d.Zone) + " has not begun, so it cannot have been missed" + c + "."
 	case InvalidScore:
 		e, _ := p.Exam(r.Exam)
 		return "a scaled score of " + strconv.Itoa(r.Count) + " is not a whole number on " + r.Exam + "'s scale " +
 			strconv.Itoa(e.ScoreMin) + "-" + strconv.Itoa(e.ScoreMax) + c
+	case NoVoucher:
+		return "The candidate has no unused voucher to pay for " + r.Exam + " with: one is issued on each pass and used once" + c + "."
+	case DeliveryUnavailable:
+		e, _ := p.Exam(r.Exam)
+		return r.Exam + " is not delivered " + deliveryWords(r.Delivery) + "; it is delivered " + modes(e.Delivery) + c + "."
+	case BeyondHorizon:
+		last := r.Until.String()
+		if r.Span.Exact() {
+			last = instant(r.UntilAt, d.Zone)
+		}
+		return "The slot " + instant(r.FromAt, d.Zone) + " is more than " + r.Span.Words() + " ahead; slots can be booked up to " + last + c + "."
+	case OffGrid:
+		return "The slot " + instant(r.FromAt, d.Zone) + " does not start on the program's grid: slots start every " + r.Span.Words() +
+			" from the hour, on the minute" + c + "."
+	case NotMissed:
+		return "Appointment " + d.Subject + " for " + r.Exam + " was not missed (it is " + apptState(r.Count).String() +
+			"): a medical exception refunds the fee of a missed appointment" + c + "."
+	case NoMedicalRefund:
+		return "The program " + p.ID + " does not refund a fee on a medical exception" + c + "."
+	case AlreadyRefunded:
+		return "The fee of appointment " + d.Subject + " for " + r.Exam + " has already been refunded; a fee is refunded once" + c + "."
+	case SittingInFuture:
+		return "A sitting of " + r.Exam + " at " + instant(r.FromAt, d.Zone) + " is later than the moment it is recorded, " +
+			instant(d.At, d.Zone) + ", by more than the " + strconv.Itoa(int(ClockSkew.Minutes())) + " minutes the clocks may differ" + c + "."
+	case NotHeld:
+		return "There is no " + d.Subject + " to revoke: it is " + string(d.State) + c + "."
+	case DuplicateSitting:
+		return "A result for " + r.Exam + " sat at " + instant(r.FromAt, d.Zone) + " is on record already; a sitting has one result" + c + "."
 
 	}
 	return string(r.Code) + c + "."
@@ -148,9 +207,20 @@ func (p *Program) explainReason(d *Decision, r Reason) string {
 func (p *Program) explainAllowed(d *Decision) string {
 	switch d.Action {
 	case Cancel:
+		if t := d.late; t != nil {
+			return "Appointment " + d.Subject + " can be cancelled, but it is less than " + windowWords(t.Within) + " before its slot, so " +
+				costWords(t.Cancel, false) + p.cite(ruleLateChange) + "."
+		}
+		if p.Appointments.ChangeWindow.IsZero() {
+			return "Appointment " + d.Subject + " can be cancelled free of charge: its slot has not begun" + p.cite("change_window_closed") + "."
+		}
 		return "Appointment " + d.Subject + " can be cancelled free of charge: it is more than " +
 			p.Appointments.ChangeWindow.Words() + " before its slot" + p.cite("change_window_closed") + "."
 	case Reschedule:
+		if t := d.late; t != nil {
+			return "Appointment " + d.Subject + " can be moved: the new slot satisfies every booking rule, but the change is less than " +
+				windowWords(t.Within) + " before the slot, so " + costWords(t.Reschedule, true) + p.cite(ruleLateChange) + "."
+		}
 		return "Appointment " + d.Subject + " can be moved: the new slot satisfies every booking rule and the change is in time" + p.cite("change_window_closed") + "."
 	}
 	return d.Subject + " can be booked for that slot: it is offered then, and no retake, lockout, open-appointment or no-show rule stands in the way."
@@ -197,4 +267,107 @@ func instant(t time.Time, zone *time.Location) string {
 		zone = time.UTC
 	}
 	return t.In(zone).Format("2006-01-02 15:04 MST")
+}
+
+// explainConsequences says what an allowed decision moves, one sentence a
+// consequence, each citing its rule.
+func (p *Program) explainConsequences(out []string, d *Decision) []string {
+	for _, c := range d.Consequences {
+		cite := ""
+		if c.Rule != "" {
+			cite = " (" + c.Rule + ")"
+		}
+		var s string
+		switch c.Kind {
+		case FeeCharged:
+			s = "It is charged " + MoneyString(c.Amount)
+		case FeeRefunded:
+			s = MoneyString(c.Amount) + " of the fee is refunded"
+		case FeeForfeited:
+			s = MoneyString(c.Amount) + " of the fee is forfeited"
+		case VoucherRedeemed:
+			s = "The " + strconv.Itoa(c.Voucher.Discount) + "% voucher from passing " + c.Voucher.FromExam + " on " + c.Voucher.Issued.String() + " pays for it and is used up"
+		case VoucherReturned:
+			s = "The voucher from passing " + c.Voucher.FromExam + " on " + c.Voucher.Issued.String() + " that paid for it is returned, unused"
+		default:
+			s = string(c.Kind)
+		}
+		out = append(out, s+cite+".")
+	}
+	return out
+}
+
+// costWords says what a late change costs.
+func costWords(c ChangeCost, reschedule bool) string {
+	switch {
+	case c.Kind == CostWholeFee && reschedule:
+		return "it costs the whole exam fee again"
+	case c.Kind == CostWholeFee:
+		return "the whole fee is forfeited"
+	case reschedule:
+		return "it costs a fee of " + MoneyString(c.Fee)
+	}
+	return "a fee of " + MoneyString(c.Fee) + " is kept from the refund"
+}
+
+// MoneyString writes an amount as people read it: 150.00 USD.
+func MoneyString(m Money) string {
+	b := strconv.AppendInt(nil, m.Minor/100, 10)
+	cents := m.Minor % 100
+	if cents < 0 {
+		cents = -cents
+	}
+	b = append(b, '.', byte('0'+cents/10), byte('0'+cents%10))
+	if m.Currency != "" {
+		b = append(b, ' ')
+		b = append(b, m.Currency...)
+	}
+	return string(b)
+}
+
+func deliveryWords(mode string) string {
+	switch mode {
+	case "online":
+		return "online"
+	case "test_center":
+		return "at a test center"
+	}
+	return strconv.Quote(mode)
+}
+
+func modes(ms []string) string {
+	var b []byte
+	for i, m := range ms {
+		switch {
+		case i > 0 && i == len(ms)-1:
+			b = append(b, " or "...)
+		case i > 0:
+			b = append(b, ", "...)
+		}
+		b = append(b, deliveryWords(m)...)
+	}
+	return string(b)
+}
+
+func (s apptState) String() string {
+	switch s {
+	case apptOpen:
+		return "open"
+	case apptCancelled:
+		return "cancelled"
+	case apptSat:
+		return "sat"
+	case apptMissed:
+		return "missed"
+	}
+	return "unknown"
+}
+
+// windowWords says how long a late-change window is as a program would:
+// "72 hours", but "30 days" rather than "720 hours".
+func windowWords(s Span) string {
+	if h := s.Minutes / 60; s.Minutes%60 == 0 && h > 72 && h%24 == 0 {
+		return strconv.Itoa(h/24) + " days (" + strconv.Itoa(h) + " hours)"
+	}
+	return s.Words()
 }

@@ -18,9 +18,12 @@ const (
 	// Revoked withdraws a certification at At (results invalidated by a
 	// security review, say): it stays revoked until earned anew.
 	Revoked
+	// Refunded records that a missed appointment's forfeited fee was paid
+	// back at At (a medical exception, R8), so that it is refunded once (R13).
+	Refunded
 )
 
-var kindNames = [...]string{"", "booked", "rescheduled", "cancelled", "sat", "no_show", "result", "revoked"}
+var kindNames = [...]string{"", "booked", "rescheduled", "cancelled", "sat", "no_show", "result", "revoked", "refunded"}
 
 func (k EventKind) String() string {
 	if int(k) < len(kindNames) {
@@ -50,6 +53,20 @@ type Event struct {
 	Score       int
 	Voucher     bool   // a booking paid with a discount voucher (V5)
 	Certified   string // the certification a Revoked event withdraws
+
+	// Fee is what a Booked or Rescheduled event charged (a Refunded event:
+	// what it paid back). Refunds and forfeits are computed from what was
+	// paid, not from today's price. A Booked event without a currency did
+	// not record it: the engine takes the exam's price, less the voucher's
+	// discount when Voucher, as what it charged.
+	Fee Money
+	// Delivery is the mode of the center a Booked or Rescheduled event
+	// chose ("online", "test_center"); it picks the change tiers that apply.
+	// Empty: not recorded (every tier applies, so the strictest decides). A
+	// Cancelled event of a booking that did not record its mode carries the
+	// mode the cancel was decided with (Ask.Delivery), so that the replay
+	// judges the cancel as the decision did (a voucher returned or kept).
+	Delivery string
 }
 
 // History is a candidate's record resolved against one program: exams
@@ -89,6 +106,9 @@ type appointment struct {
 	state       apptState
 	voucher     bool
 	cancelledAt time.Time
+	paid        Money  // what the booking charged (R13)
+	delivery    string // the mode of its current center; "" when not recorded
+	refunded    bool   // a Refunded event paid its fee back (R13)
 }
 
 type sitting struct {
@@ -149,8 +169,9 @@ func (p *Program) Load(h *History, loc *time.Location, events []Event) error {
 			if h.find(ev.Appointment) >= 0 {
 				return &HistoryError{i, "appointment " + strconv.Quote(ev.Appointment) + " is booked twice"}
 			}
-			h.appts = append(h.appts, appointment{id: ev.Appointment, exam: int32(x), slot: ev.Slot, bookedAt: ev.At, voucher: ev.Voucher})
-		case Rescheduled, Cancelled, Sat, NoShow:
+			h.appts = append(h.appts, appointment{id: ev.Appointment, exam: int32(x), slot: ev.Slot, bookedAt: ev.At, voucher: ev.Voucher,
+				paid: p.paid(int32(x), ev), delivery: ev.Delivery})
+		case Rescheduled, Cancelled, Sat, NoShow, Refunded:
 			a := h.find(ev.Appointment)
 			if a < 0 {
 				return &HistoryError{i, ev.Kind.String() + " names appointment " + strconv.Quote(ev.Appointment) + ", which was never booked"}
@@ -160,9 +181,17 @@ func (p *Program) Load(h *History, loc *time.Location, events []Event) error {
 			case Rescheduled:
 				ap.slot = ev.Slot
 				ap.reschedules++
+				if ev.Delivery != "" {
+					ap.delivery = ev.Delivery
+				}
+			case Refunded:
+				ap.refunded = true
 			case Cancelled:
 				ap.state = apptCancelled
 				ap.cancelledAt = ev.At
+				if ap.delivery == "" {
+					ap.delivery = ev.Delivery
+				}
 			case NoShow:
 				ap.state = apptMissed
 				h.noShows = append(h.noShows, noShow{exam: ap.exam, slot: ap.slot})
@@ -191,6 +220,26 @@ func (p *Program) Load(h *History, loc *time.Location, events []Event) error {
 		}
 	}
 	return nil
+}
+
+// paid is what a booking charged: as recorded, or, when the event does not
+// say, the exam's price less the voucher's discount (V5), as a booking
+// made by the engine's rules would have charged.
+func (p *Program) paid(x int32, ev *Event) Money {
+	if ev.Fee.Currency != "" {
+		return ev.Fee
+	}
+	price := p.Exams[x].Price
+	if ev.Voucher {
+		price.Minor = p.discounted(price.Minor)
+	}
+	return price
+}
+
+// discounted is a price less the voucher discount, rounded down to the
+// minor unit (V5: 50% of 150.00 USD is 75.00 USD).
+func (p *Program) discounted(minor int64) int64 {
+	return minor * int64(100-p.Vouchers.DiscountPercent) / 100
 }
 
 // find looks an appointment up from the newest, since events mostly follow

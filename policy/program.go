@@ -162,11 +162,69 @@ const (
 
 // AppointmentPolicy governs booking, changes and no-shows.
 type AppointmentPolicy struct {
-	ChangeWindow   Span // changes allowed up to this long before the slot (R7)
+	ChangeWindow   Span // changes refused inside this long before the slot (R7); zero: until the slot begins
 	MaxReschedules int  // negative: unlimited (R9)
 	NoShowWait     Span // booking the same exam again waits this long after a missed slot (R8)
 	OnePerExam     bool // at most one open appointment per exam (R5)
 	Fees           FeeRules
+
+	// BookingHorizon is how far after the moment of booking a slot may lie
+	// (R10); zero: no limit. SlotGrid is the step slots start on, counted
+	// from the hour (R11: PT15M, on the quarter hour); zero: any instant.
+	// Both concern a real seat, so they are checked only for an ask that
+	// names its delivery mode (see Ask.Delivery).
+	BookingHorizon Span
+	SlotGrid       Span
+
+	// LateChanges price a change made close to the slot instead of refusing
+	// it (Google Cloud: inside 72 hours of an onsite exam a cancel forfeits
+	// the fee and a reschedule costs a fee; Prometric: a fee inside 30 days,
+	// the whole fee inside 5). The innermost tier that contains the moment
+	// of the change decides; outside every tier a change is free.
+	LateChanges []ChangeTier
+}
+
+// ChangeTier is what a cancel or a reschedule costs when it is made inside
+// Within before the slot.
+type ChangeTier struct {
+	Within     Span     // exact (T4): PT72H
+	Delivery   []string // the delivery modes it applies to; empty: every mode
+	Cancel     ChangeCost
+	Reschedule ChangeCost
+}
+
+// ChangeCost is the price of one kind of change inside a tier.
+type ChangeCost struct {
+	Kind CostKind
+	Fee  Money // for CostFee
+}
+
+// CostKind names what a late change costs.
+type CostKind string
+
+const (
+	CostFree CostKind = "free" // nothing: a cancel refunds what was paid
+	// CostFee: a cancel refunds what was paid less Fee (which is forfeited);
+	// a reschedule is charged Fee.
+	CostFee CostKind = "fee"
+	// CostWholeFee: a cancel forfeits everything paid; a reschedule is
+	// charged the exam's whole price again.
+	CostWholeFee CostKind = "whole_fee"
+	CostRefuse   CostKind = "refuse" // not allowed (change_window_closed)
+)
+
+// appliesTo reports whether the tier covers a delivery mode. An unknown
+// mode ("") is covered by every tier, so that the strictest applies.
+func (t *ChangeTier) appliesTo(mode string) bool {
+	if mode == "" || len(t.Delivery) == 0 {
+		return true
+	}
+	for _, d := range t.Delivery {
+		if d == mode {
+			return true
+		}
+	}
+	return false
 }
 
 // FeeRules say what happens to the fee on each outcome.

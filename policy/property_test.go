@@ -100,10 +100,23 @@ func TestPropertyUnrelatedExams(t *testing.T) {
 			got.Passed != want.Passed {
 			t.Fatalf("unrelated events %v changed the answer to %+v\nfrom %+v", others, got, want)
 		}
+		// A pass of any exam issues a voucher that pays for any other (V5),
+		// so which voucher a cancel returns is not unrelated to them.
+		got.Consequences, want.Consequences = withoutVouchers(got.Consequences), withoutVouchers(want.Consequences)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("unrelated events changed the decision's details:\n%+v\n%+v", got, want)
 		}
 	})
+}
+
+func withoutVouchers(cs []policy.Consequence) []policy.Consequence {
+	var out []policy.Consequence
+	for _, c := range cs {
+		if c.Kind != policy.VoucherReturned && c.Kind != policy.VoucherRedeemed {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // (c) The expiry of an active certification is always the renewing or

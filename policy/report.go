@@ -156,13 +156,19 @@ func (c *ctx) examReport(x int32) ExamReport {
 
 // vouchers replays passes and voucher bookings (V5): each pass issues one;
 // a booking paid with a voucher uses the oldest usable one; a booking
-// cancelled in time (R7) gives it back.
+// cancelled in time (R7), free of any late-change cost, gives it back.
 func (c *ctx) vouchers() []Voucher {
 	vp := c.p.Vouchers
 	if !vp.IssuedOnPass {
 		return nil
 	}
-	var vs []Voucher
+	n := 0
+	for i := range c.h.sittings {
+		if c.h.sittings[i].passed {
+			n++
+		}
+	}
+	vs := make([]Voucher, 0, n)
 	for _, s := range c.h.sittings {
 		if !s.passed {
 			continue
@@ -173,8 +179,8 @@ func (c *ctx) vouchers() []Voucher {
 		}
 		vs = append(vs, v)
 	}
-	window := c.p.Appointments.ChangeWindow.Duration()
-	for _, a := range c.h.appts {
+	for i := range c.h.appts {
+		a := &c.h.appts[i]
 		if !a.voucher {
 			continue
 		}
@@ -185,7 +191,7 @@ func (c *ctx) vouchers() []Voucher {
 				continue
 			}
 			v.State, v.Appointment = VoucherUsed, a.id
-			if a.state == apptCancelled && vp.ReturnedOnTimelyCancel && !a.cancelledAt.After(a.slot.Add(-window)) {
+			if a.state == apptCancelled && vp.ReturnedOnTimelyCancel && c.p.timelyCancel(a, a.cancelledAt) {
 				v.State, v.Appointment = VoucherUnused, ""
 			}
 			break

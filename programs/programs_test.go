@@ -44,18 +44,20 @@ func TestAWSConformance(t *testing.T) {
 }
 
 // TestPrograms loads each program definition shipped beside the reference
-// program and runs its own scenario file against it.
+// program, and the test programs in testdata (Prometric-style change
+// tiers), and runs its own scenario file against it.
 func TestPrograms(t *testing.T) {
-	for _, id := range []string{"microsoft", "google-cloud"} {
+	for _, path := range []string{"microsoft", "google-cloud", "testdata/prometric-style"} {
+		id := filepath.Base(path)
 		t.Run(id, func(t *testing.T) {
-			p, err := definition.LoadFile(id + ".yaml")
+			p, err := definition.LoadFile(path + ".yaml")
 			if err != nil {
 				t.Fatalf("%s.yaml does not validate:\n%v", id, err)
 			}
 			if p.ID != id {
 				t.Errorf("%s.yaml: program id %q, want %q", id, p.ID, id)
 			}
-			name := id + ".jsonl"
+			name := path + ".jsonl"
 			data, err := os.ReadFile(name)
 			if err != nil {
 				t.Fatal(err)

@@ -46,6 +46,11 @@ func FuzzDecideLine(f *testing.F) {
 		`{"id":"j","at":"0000-01-01T00:00:00Z","time_zone":"Pacific/Kiritimati","ask":{"action":"book","exam":"SOA-C02","slot":"0000-01-01T00:00:01Z"}}`,
 		`{"id":"k","at":"2026-01-01T00:00:00+14:00","time_zone":"Pacific/Apia","ask":{"action":"recertify_options","certification":"cloud-practitioner"}}`,
 		`{"id":"l","id":"m","at":"2026-01-01T00:00:00Z","ask":{"action":"status","certification":"ai-practitioner"}}`,
+		`{"id":"n","at":"2026-04-01T00:00:00Z","history":[{"type":"result","exam":"AIF-C01","on":"2026-03-01T15:00:00Z","scaled_score":760}],"ask":{"action":"book","exam":"SAA-C03","slot":"2026-05-10T14:00:00Z","use_voucher":true,"delivery":"online"}}`,
+		`{"id":"o","at":"2026-05-11T00:00:00Z","history":[{"type":"booked","appointment":"a1","exam":"AIF-C01","slot":"2026-05-10T14:00:00Z","at":"2026-04-01T00:00:00Z","fee":{"amount_minor":5000,"currency":"USD"},"delivery":"test_center"},{"type":"no_show","appointment":"a1"},{"type":"refunded","appointment":"a1","at":"2026-05-10T20:00:00Z"}],"ask":{"action":"medical_exception","appointment":"a1"}}`,
+		`{"id":"p","at":"2026-05-11T00:00:00Z","history":[{"type":"booked","appointment":"a1","exam":"AIF-C01","slot":"2026-05-10T14:00:00Z","at":"2026-04-01T00:00:00Z","fee":{"amount_minor":-1,"currency":"usd"}}],"ask":{"action":"cancel","appointment":"a1"}}`,
+		`{"id":"q","at":"2026-05-11T00:00:00Z","ask":{"action":"record_result","exam":"AIF-C01","on":"2026-05-11T00:06:00Z","scaled_score":700}}`,
+		`{"id":"r","at":"2026-05-11T00:00:00Z","ask":{"action":"record_result","scaled_score":700}}`,
 	} {
 		f.Add([]byte(s))
 	}

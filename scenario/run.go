@@ -50,8 +50,15 @@ func (dc *Decider) Decide(dst, line []byte, lineNo int) ([]byte, *Scenario, erro
 	}
 	d := dc.p.Decide(&dc.h, s.At, s.Ask)
 	if d.Has(policy.InvalidScore) {
-		// decide.md: a score off the scale makes the line invalid.
-		err = &Error{Line: lineNo, Msg: "ask: " + dc.p.Explain(&d)[0]}
+		// decide.md: a score off the scale makes the line invalid; the
+		// message explains that reason alone.
+		only := policy.Decision{Action: d.Action, Subject: d.Subject, At: d.At, Zone: d.Zone}
+		for _, r := range d.Reasons {
+			if r.Code == policy.InvalidScore {
+				only.Reasons = append(only.Reasons, r)
+			}
+		}
+		err = &Error{Line: lineNo, Msg: "ask: " + dc.p.Explain(&only)[0]}
 		return AppendError(dst, s.ID, err.Error()), &dc.s, err
 	}
 	return AppendAnswer(dst, s.ID, dc.p, &d, dc.explain), &dc.s, nil

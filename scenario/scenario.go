@@ -55,6 +55,18 @@ type wireEvent struct {
 	// Certification is what a revoked event withdraws (an extension of
 	// decide.md's event types, for programs that revoke credentials).
 	Certification string `json:"certification"`
+	// Fee is what a booked or rescheduled event charged, or what a refunded
+	// event paid back; Delivery is the mode of the center a booked or
+	// rescheduled event chose. Both extend decide.md's events so that
+	// refunds follow what was paid and late changes their mode's tier.
+	Fee      *wireMoney `json:"fee"`
+	Delivery string     `json:"delivery"`
+}
+
+// wireMoney is an amount in minor units, as consequences write it.
+type wireMoney struct {
+	AmountMinor *int64  `json:"amount_minor"`
+	Currency    *string `json:"currency"`
 }
 
 type wireAsk struct {
@@ -64,6 +76,12 @@ type wireAsk struct {
 	Appointment   string   `json:"appointment"`
 	Slot          string   `json:"slot"`
 	ScaledScore   *wireNum `json:"scaled_score"`
+	// Extensions of decide.md's asks: the delivery mode of the seat (book,
+	// reschedule, cancel), paying with a voucher (book) and the sitting
+	// instant of a result without an appointment (record_result).
+	Delivery   string `json:"delivery"`
+	UseVoucher bool   `json:"use_voucher"`
+	On         string `json:"on"`
 }
 
 type wireScenario struct {
@@ -150,7 +168,13 @@ func events(in []wireEvent, out []policy.Event) ([]policy.Event, error) {
 		if !ok {
 			return nil, fmt.Errorf("history[%d]: unknown event type %q", i, w.Type)
 		}
-		ev := policy.Event{Kind: kind, Appointment: w.Appointment, Exam: w.Exam, Voucher: w.Voucher, Certified: w.Certification}
+		ev := policy.Event{Kind: kind, Appointment: w.Appointment, Exam: w.Exam, Voucher: w.Voucher, Certified: w.Certification, Delivery: w.Delivery}
+		if w.Fee != nil {
+			if w.Fee.AmountMinor == nil || w.Fee.Currency == nil || *w.Fee.AmountMinor < 0 || !currency(*w.Fee.Currency) {
+				return nil, fmt.Errorf("history[%d] (%s): fee must be {\"amount_minor\": a whole number of at least 0, \"currency\": an ISO 4217 code such as \"USD\"}", i, w.Type)
+			}
+			ev.Fee = policy.Money{Minor: *w.Fee.AmountMinor, Currency: *w.Fee.Currency}
+		}
 		// The place is spelled out only when something is wrong: building it
 		// for every event would cost more than deciding.
 		var missing string
@@ -181,6 +205,8 @@ func events(in []wireEvent, out []policy.Event) ([]policy.Event, error) {
 			_ = need(&missing, "exam", w.Exam) && instant("on", w.On, &ev.Slot)
 		case policy.Revoked:
 			_ = need(&missing, "certification", w.Certification) && instant("at", w.At, &ev.At)
+		case policy.Refunded:
+			_ = need(&missing, "appointment", w.Appointment) && instant("at", w.At, &ev.At)
 		}
 		where := func() string { return fmt.Sprintf("history[%d] (%s)", i, w.Type) }
 		if missing != "" {
@@ -205,6 +231,11 @@ func events(in []wireEvent, out []policy.Event) ([]policy.Event, error) {
 	return out, nil
 }
 
+// currency reports whether s reads as an ISO 4217 code: three capitals.
+func currency(s string) bool {
+	return len(s) == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && s[2] >= 'A' && s[2] <= 'Z'
+}
+
 func need(missing *string, name, v string) bool {
 	if v == "" {
 		*missing = name
@@ -214,7 +245,7 @@ func need(missing *string, name, v string) bool {
 }
 
 func ask(w *wireAsk) (policy.Ask, error) {
-	a := policy.Ask{Exam: w.Exam, Certification: w.Certification, Appointment: w.Appointment}
+	a := policy.Ask{Exam: w.Exam, Certification: w.Certification, Appointment: w.Appointment, Delivery: w.Delivery, UseVoucher: w.UseVoucher}
 	act, ok := policy.ParseAction(w.Action)
 	if !ok {
 		return a, fmt.Errorf("ask.action: unknown action %q", w.Action)
@@ -227,9 +258,22 @@ func ask(w *wireAsk) (policy.Ask, error) {
 		if w.Exam == "" {
 			return a, missing("exam")
 		}
-	case policy.Cancel, policy.Reschedule, policy.MarkNoShow:
+	case policy.Cancel, policy.Reschedule, policy.MarkNoShow, policy.MedicalException:
 		if w.Appointment == "" {
 			return a, missing("appointment")
+		}
+	case policy.RecordResult:
+		// For an appointment, or for an exam sat at an instant (on).
+		if w.Appointment == "" {
+			if w.Exam == "" {
+				return a, missing("appointment (or exam and on)")
+			}
+			if w.On == "" {
+				return a, missing("on")
+			}
+			if a.Slot, err = parseInstant("ask.on", w.On); err != nil {
+				return a, err
+			}
 		}
 	case policy.Status, policy.RecertifyOptions:
 		if w.Certification == "" {
@@ -244,7 +288,7 @@ func ask(w *wireAsk) (policy.Ask, error) {
 			return a, err
 		}
 	}
-	if act == policy.Score {
+	if act == policy.Score || act == policy.RecordResult {
 		if w.ScaledScore == nil {
 			return a, missing("scaled_score")
 		}

@@ -29,7 +29,10 @@ var concurrency = flag.Int("concurrency", 16, "concurrent clients of the booking
 // BenchmarkBookings books candidates' exams through the whole server (HTTP
 // on loopback, app, policy engine, store) and reports bookings per second
 // and latency percentiles: on SQLite, on PostgreSQL with one server, and
-// with two servers sharing one PostgreSQL database.
+// with two servers sharing one PostgreSQL database. Every commit is
+// durable: SQLite with synchronous=FULL, PostgreSQL on pgtest's
+// DurableServer (fsync and synchronous commit on). On SQLite it also
+// reports commits a second and Updates a commit (group commit).
 //
 //	go test ./internal/loadgen -run XXX -bench Bookings -benchtime 1x [-concurrency 32]
 func BenchmarkBookings(b *testing.B) {
@@ -39,11 +42,18 @@ func BenchmarkBookings(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer st.Close()
-		runBookings(b, []ledger.Store{st})
+		var before sqlite.Stats
+		runBookings(b, []ledger.Store{st}, func() { before = st.Stats() }, func(res loadgen.Result) {
+			// Group commit: how many bookings shared each commit (and fsync).
+			after := st.Stats()
+			commits := after.Commits - before.Commits
+			b.ReportMetric(float64(commits)/res.Elapsed.Seconds(), "commits/s")
+			b.ReportMetric(float64(after.Committed-before.Committed)/float64(commits), "updates/commit")
+		})
 	})
 	for _, servers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("postgres-%dserver", servers), func(b *testing.B) {
-			url := pgtest.Server(b).NewDatabase(b)
+			url := pgtest.DurableServer(b).NewDatabase(b)
 			var stores []ledger.Store
 			for i := 0; i < servers; i++ {
 				st, err := postgres.Open(context.Background(), url)
@@ -53,12 +63,14 @@ func BenchmarkBookings(b *testing.B) {
 				defer st.Close()
 				stores = append(stores, st)
 			}
-			runBookings(b, stores)
+			runBookings(b, stores, nil, nil)
 		})
 	}
 }
 
-func runBookings(b *testing.B, stores []ledger.Store) {
+// runBookings books every candidate once per iteration; start and done,
+// if set, run just before and after each round of bookings.
+func runBookings(b *testing.B, stores []ledger.Store, start func(), done func(loadgen.Result)) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	clock := app.WithClock(func() time.Time { return now })
@@ -88,6 +100,9 @@ func runBookings(b *testing.B, stores []ledger.Store) {
 		n := candidates // one booking per candidate and exam per round
 		exam := exams[round%len(exams)]
 		round++
+		if start != nil {
+			start()
+		}
 		res := runAll(urls, n, func(i int) loadgen.Request {
 			slot := now.Add(time.Duration(30*24+i%200) * time.Hour).Format(time.RFC3339)
 			body := fmt.Sprintf(`{"candidate":"c%05d","exam":%q,"center":"tc1","slot":%q}`, i, exam, slot)
@@ -97,6 +112,9 @@ func runBookings(b *testing.B, stores []ledger.Store) {
 		})
 		if res.Failed > 0 {
 			b.Fatalf("%s; first error: %s", res, res.FirstError)
+		}
+		if done != nil {
+			done(res)
 		}
 		b.ReportMetric(res.PerSecond(), "bookings/s")
 		b.ReportMetric(float64(res.P50.Microseconds())/1000, "p50-ms")

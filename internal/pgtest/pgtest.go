@@ -13,8 +13,17 @@
 //		...
 //	}
 //
+// Server's PostgreSQL runs with fsync, full-page writes and synchronous
+// commit off: a test does not need its data to survive a crash, and every
+// commit is faster. Benchmarks that publish figures use DurableServer,
+// which keeps PostgreSQL's durable defaults, as a production server would.
+//
 // When the binaries are missing, Server skips the test and says how to
-// install them.
+// install them; where they are required (RECERT_REQUIRE_POSTGRES=1, or
+// CI=true, as .ci/run sets), it fails the test instead, so that CI cannot
+// pass by skipping every PostgreSQL test. RECERT_POSTGRES_BIN names the
+// directory holding initdb and postgres when they are elsewhere than on
+// PATH or in Debian's /usr/lib/postgresql/<version>/bin.
 package pgtest
 
 import (
@@ -35,8 +44,22 @@ import (
 const SkipMessage = "PostgreSQL server binaries not found: apt-get install postgresql (Debian) to run these tests"
 
 // errNoBinaries is returned by start when initdb or postgres cannot be
-// found; Server turns it into a skip rather than a failure.
+// found; Server turns it into a skip, unless the binaries are required.
 var errNoBinaries = errors.New(SkipMessage)
+
+// Environment variables read here.
+const (
+	// RequireEnv set to 1 makes missing binaries a failure, not a skip.
+	RequireEnv = "RECERT_REQUIRE_POSTGRES"
+	// BinEnv names the directory holding initdb and postgres.
+	BinEnv = "RECERT_POSTGRES_BIN"
+)
+
+// required reports whether a test must fail rather than skip when the
+// server binaries are missing: in CI, or when asked to.
+func required() bool {
+	return os.Getenv(RequireEnv) == "1" || os.Getenv("CI") == "true"
+}
 
 // Instance is a running throwaway PostgreSQL server that accepts
 // connections only on a Unix socket in SocketDir, as the superuser
@@ -54,40 +77,67 @@ type Instance struct {
 	admin *pgx.Conn  // connection to the "postgres" database
 }
 
-var (
-	shared     *Instance
-	sharedErr  error
-	sharedOnce sync.Once
-)
-
-// Server returns the test binary's one PostgreSQL server, starting it on
-// first use. It skips t when the binaries are not installed and fails t
-// when the server does not start. The server runs until Main stops it; in
-// a test binary without Main it is killed when the binary exits, and the
-// next start removes its directory.
-func Server(t testing.TB) *Instance {
-	t.Helper()
-	sharedOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		shared, sharedErr = start(ctx)
-	})
-	if errors.Is(sharedErr, errNoBinaries) {
-		t.Skip(sharedErr.Error())
-	}
-	if sharedErr != nil {
-		t.Fatalf("pgtest: %v", sharedErr)
-	}
-	return shared
+// lazy is one server of the test binary, started on first use.
+type lazy struct {
+	durable bool
+	once    sync.Once
+	s       *Instance
+	err     error
 }
 
-// Main runs the tests and then stops the shared server, if one was
-// started, and removes its files. Call it from TestMain.
+var (
+	fast    = &lazy{}
+	durable = &lazy{durable: true}
+)
+
+// Server returns the test binary's PostgreSQL server for tests (fsync
+// off), starting it on first use. It skips t when the binaries are not
+// installed (fails it where they are required) and fails t when the
+// server does not start. The server runs until Main stops it; in a test
+// binary without Main it is killed when the binary exits, and the next
+// start removes its directory.
+func Server(t testing.TB) *Instance {
+	t.Helper()
+	return fast.get(t)
+}
+
+// DurableServer is Server's twin with PostgreSQL's durable settings
+// (fsync, full-page writes and synchronous commit on): every commit waits
+// for its WAL to reach the disk. Benchmarks whose figures are published
+// use it; it is a second server, started on first use.
+func DurableServer(t testing.TB) *Instance {
+	t.Helper()
+	return durable.get(t)
+}
+
+func (l *lazy) get(t testing.TB) *Instance {
+	t.Helper()
+	l.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		l.s, l.err = start(ctx, l.durable)
+	})
+	if errors.Is(l.err, errNoBinaries) {
+		if required() {
+			t.Fatalf("pgtest: %v (required here: %s=1 or CI=true)", l.err, RequireEnv)
+		}
+		t.Skip(l.err.Error())
+	}
+	if l.err != nil {
+		t.Fatalf("pgtest: %v", l.err)
+	}
+	return l.s
+}
+
+// Main runs the tests and then stops the servers that were started and
+// removes their files. Call it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
-	if shared != nil {
-		if err := shared.stop(); err != nil {
-			fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
+	for _, l := range []*lazy{fast, durable} {
+		if l.s != nil {
+			if err := l.s.stop(); err != nil {
+				fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
+			}
 		}
 	}
 	os.Exit(code)

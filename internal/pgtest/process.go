@@ -40,10 +40,13 @@ type process struct {
 }
 
 // start creates a cluster in a new temporary directory and runs a server
-// on it that listens only on a Unix socket in that directory, with
-// durability off (fsync, full-page writes, synchronous commit): a crash
-// loses nothing a test cares about, and every commit is faster.
-func start(ctx context.Context) (*Instance, error) {
+// on it that listens only on a Unix socket in that directory. Unless
+// durable, durability is off (fsync, full-page writes, synchronous
+// commit): a crash loses nothing a test cares about, and every commit is
+// faster. Durable, the server keeps PostgreSQL's defaults for all three,
+// and they are set explicitly so that a changed default cannot turn them
+// off.
+func start(ctx context.Context, durable bool) (*Instance, error) {
 	bin, err := findBinaries()
 	if err != nil {
 		return nil, err
@@ -74,6 +77,8 @@ func start(ctx context.Context) (*Instance, error) {
 	data := filepath.Join(dir, "data")
 	// --locale=C keeps the cluster independent of the machine's locales
 	// (a missing one makes initdb fail) and sorts text bytewise.
+	// --no-sync only skips flushing the new, empty cluster; the durable
+	// server's commits are flushed all the same.
 	initdb := exec.CommandContext(ctx, filepath.Join(bin, "initdb"),
 		"-D", data, "-A", "trust", "-U", "postgres", "--no-sync",
 		"-E", "UTF8", "--locale=C")
@@ -91,13 +96,17 @@ func start(ctx context.Context) (*Instance, error) {
 	// child: Pdeathsig shuts it down (SIGQUIT is an immediate shutdown)
 	// if the test binary dies without running Main's cleanup, for
 	// instance on a test timeout.
+	onOff := "off"
+	if durable {
+		onOff = "on"
+	}
 	p.cmd = exec.Command(filepath.Join(bin, "postgres"),
 		"-D", data,
 		"-c", "listen_addresses=",
 		"-c", "unix_socket_directories="+dir,
-		"-c", "fsync=off",
-		"-c", "full_page_writes=off",
-		"-c", "synchronous_commit=off",
+		"-c", "fsync="+onOff,
+		"-c", "full_page_writes="+onOff,
+		"-c", "synchronous_commit="+onOff,
 		"-c", "max_connections=200",
 	)
 	p.cmd.Dir = dir
@@ -177,8 +186,17 @@ func (p *process) logTail() string {
 }
 
 // findBinaries returns the directory holding initdb and postgres: the one
-// on PATH, or else the newest Debian /usr/lib/postgresql/<version>/bin.
+// BinEnv names, else the one on PATH, or else the newest Debian
+// /usr/lib/postgresql/<version>/bin.
 func findBinaries() (string, error) {
+	if dir := os.Getenv(BinEnv); dir != "" {
+		for _, name := range []string{"initdb", "postgres"} {
+			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+				return "", fmt.Errorf("%s=%s: %w (%v)", BinEnv, dir, errNoBinaries, err)
+			}
+		}
+		return dir, nil
+	}
 	if p, err := exec.LookPath("postgres"); err == nil {
 		dir := filepath.Dir(p)
 		if _, err := os.Stat(filepath.Join(dir, "initdb")); err == nil {

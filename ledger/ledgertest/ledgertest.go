@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) ledger.Store) {
 		{"Centers/List", testListCenters},
 		{"Centers/Seats", testSeats},
 		{"Centers/ConcurrentSeats", testConcurrentSeats},
+		{"Centers/RecountSeats", testRecountSeats},
 		{"Views/ReplaceAndRead", testReplaceView},
 		{"Views/Appointments", testListAppointments},
 		{"Views/Fees", testListFees},

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/recert/recert/internal/pgtest"
 	"github.com/recert/recert/ledger"
 	"github.com/recert/recert/ledger/ledgertest"
@@ -37,6 +39,13 @@ func open(t testing.TB, url string) *postgres.DB {
 func fresh(t testing.TB) *postgres.DB {
 	t.Helper()
 	return open(t, pgtest.Server(t).NewDatabase(t))
+}
+
+// durable is a store on a new database of the durable server (fsync and
+// synchronous commit on), for benchmarks: their figures are published.
+func durable(b *testing.B) *postgres.DB {
+	b.Helper()
+	return open(b, pgtest.DurableServer(b).NewDatabase(b))
 }
 
 // TestSeatsAcrossServers books a 10-seat slot from two stores on one
@@ -260,13 +269,14 @@ var benchEvent = benchEvents(1)[0]
 // BenchmarkAppend measures events appended per second, one Update per
 // batch, over 1,000 candidates' streams, from one goroutine, as
 // ledger/sqlite's does: each Update is BEGIN, one compare-and-set insert
-// statement, COMMIT (the test server runs with synchronous_commit off).
+// statement, COMMIT, on the durable server (each COMMIT waits for its
+// WAL flush).
 //
 //	go test ./ledger/postgres -run '^$' -bench Append -benchtime 3s
 func BenchmarkAppend(b *testing.B) {
 	for _, batch := range []int{1, 10} {
 		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
-			db := fresh(b)
+			db := durable(b)
 			ctx := b.Context()
 			events := benchEvents(batch)
 			const streams = 1000
@@ -290,7 +300,7 @@ func BenchmarkAppend(b *testing.B) {
 // goroutines at once, each to its own stream, as a busy server does: what
 // the pool sustains rather than one connection's round trips.
 func BenchmarkAppendParallel(b *testing.B) {
-	db := fresh(b)
+	db := durable(b)
 	ctx := b.Context()
 	events := benchEvents(1)
 	var writers atomic.Int64
@@ -315,7 +325,11 @@ func BenchmarkAppendParallel(b *testing.B) {
 // TestStreamLocksInUpdate: a transaction that read a stream in Update (a
 // rebuild, say) and then writes the candidate's view must not be
 // overtaken by another server appending to that stream in between, or
-// the view would be of a stale stream. The second server waits.
+// the view would be of a stale stream. The second server waits: the first
+// holds its transaction open until PostgreSQL shows the second's backend
+// blocked by another (pg_blocking_pids), and fails if the second's Update
+// finishes first. (Checked: with Stream in Update not locking the row,
+// the second Update finishes and the test fails.)
 func TestStreamLocksInUpdate(t *testing.T) {
 	url := pgtest.Server(t).NewDatabase(t)
 	a, b := open(t, url), open(t, url)
@@ -323,6 +337,11 @@ func TestStreamLocksInUpdate(t *testing.T) {
 	if err := a.Update(ctx, func(tx ledger.Tx) error { return tx.Append(ctx, "c", 0, []ledger.Event{benchEvent}) }); err != nil {
 		t.Fatalf("append: %v", err)
 	}
+	watch, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer watch.Close(context.Background())
 	viewOf := func(version int64) ledger.View {
 		return ledger.View{Candidate: "c", Appointments: []ledger.Appointment{{ID: "a1", Rev: version, Slot: benchEvent.RecordedAt, BookedAt: benchEvent.RecordedAt}}}
 	}
@@ -341,15 +360,35 @@ func TestStreamLocksInUpdate(t *testing.T) {
 			return tx.ReplaceView(ctx, viewOf(v+1))
 		})
 	}()
-	err := a.Update(ctx, func(tx ledger.Tx) error {
+	var overtaken error // set if b's Update ended while a held the stream
+	err = a.Update(ctx, func(tx ledger.Tx) error {
 		_, v, err := tx.Stream(ctx, "c")
 		if err != nil {
 			return err
 		}
 		close(read)
-		time.Sleep(300 * time.Millisecond) // time for b to overtake, were it not locked out
+		for {
+			select {
+			case err := <-done:
+				overtaken = fmt.Errorf("the second server's Update ended (%v) while the first held the stream", err)
+				done <- err
+				return overtaken
+			default:
+			}
+			var blocked int
+			if err := watch.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+				WHERE datname = current_database() AND cardinality(pg_blocking_pids(pid)) > 0`).Scan(&blocked); err != nil {
+				return err
+			}
+			if blocked > 0 {
+				break
+			}
+		}
 		return tx.ReplaceView(ctx, viewOf(v))
 	})
+	if overtaken != nil {
+		t.Fatal(overtaken)
+	}
 	if err != nil {
 		t.Fatalf("rebuild-like update: %v", err)
 	}

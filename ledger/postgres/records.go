@@ -313,6 +313,15 @@ func (t *tx) SaveIdempotentResponse(ctx context.Context, x ledger.IdempotentResp
 	return nil
 }
 
+// PurgeIdempotentResponses deletes the responses created before before.
+func (t *tx) PurgeIdempotentResponses(ctx context.Context, before time.Time) (int64, error) {
+	tag, err := t.tx.Exec(ctx, "DELETE FROM idempotency WHERE created_at < $1", before)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: purge idempotency keys: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
 // ImportPosition returns how far import name got; 0 when new.
 func (t *tx) ImportPosition(ctx context.Context, name string) (int64, error) {
 	var pos int64

@@ -1,13 +1,16 @@
 // Package sqlite is the ledger.Store on SQLite, through modernc.org/sqlite:
 // pure Go, so `go run ./cmd/recert serve` needs nothing but a Go toolchain.
 //
-// The database runs in WAL mode, so readers never wait for the writer. All
-// writes go through one connection (a *sql.DB capped at one open
-// connection) whose transactions start with BEGIN IMMEDIATE: transactions
+// The database runs in WAL mode, so readers never wait for the writer, with
+// synchronous=FULL: a commit returns only once the WAL is on disk, so an
+// acknowledged write survives a power failure. All writes go through one
+// connection whose transactions start with BEGIN IMMEDIATE: transactions
 // of this process queue in Go instead of racing for SQLite's write lock and
 // failing with SQLITE_BUSY, and a transaction that reads before it writes
 // holds the lock from its start, so it can never fail to upgrade halfway.
-// Reads (View) use a separate pool of query-only connections.
+// The Updates queued for that connection commit in groups, one fsync for
+// several (group.go). Reads (View) use a separate pool of query-only
+// connections.
 package sqlite
 
 import (
@@ -39,9 +42,10 @@ const maxAttempts = 4
 // DB is a ledger.Store on one SQLite database file.
 type DB struct {
 	path   string
-	writer *sql.DB // one connection: writes are serialized here
+	writer *sql.DB // one connection, w's: writes are serialized here
+	w      *writer
 	reader *sql.DB // query-only connections for View
-	stmts  map[*sql.DB]*stmtCache
+	stmts  *stmtCache
 }
 
 // Open opens (creating if needed) the database at path and applies the
@@ -53,14 +57,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	writer, err := sql.Open("sqlite", dsn(path, url.Values{
 		"_journal_mode": {"WAL"},
-		"_synchronous":  {"NORMAL"},
+		"_synchronous":  {"FULL"},
 		"_txlock":       {"immediate"},
 	}))
 	if err != nil {
 		return nil, fmt.Errorf("ledger/sqlite: open %s: %w", path, err)
 	}
-	// One connection that lives as long as the DB: a new connection would
-	// be cheap, but keeping one avoids reapplying the pragmas on each.
+	// One connection that lives as long as the DB, held by the writer
+	// after the migrations.
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
@@ -80,8 +84,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := reader.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("ledger/sqlite: open %s for reading: %w", path, err), reader.Close(), writer.Close())
 	}
-	return &DB{path: path, writer: writer, reader: reader,
-		stmts: map[*sql.DB]*stmtCache{writer: newStmtCache(writer), reader: newStmtCache(reader)}}, nil
+	conn, err := writer.Conn(ctx)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("ledger/sqlite: open %s: %w", path, err), reader.Close(), writer.Close())
+	}
+	return &DB{path: path, writer: writer, w: newWriter(conn), reader: reader, stmts: newStmtCache(reader)}, nil
 }
 
 // checkPath refuses names that would not be one shared database file.
@@ -110,25 +117,30 @@ func dsn(path string, extra url.Values) string {
 }
 
 // Update runs fn in a write transaction on the single writer connection
-// and commits when fn returns nil. fn must not call Update itself: the
+// and commits when fn returns nil, possibly in one transaction with other
+// Updates waiting at the same time, each in its own savepoint (group.go):
+// fn's writes are committed all or none, and the result is fn's own.
+// SQLITE_BUSY (another process holding the write lock past busyTimeout)
+// runs fn again after a short pause. fn must not call Update itself: the
 // writer is busy with the outer transaction, so the inner call would wait
-// forever.
+// forever. A caller whose ctx ends before fn has started gets ctx's error
+// at once; once fn has started, Update waits for the commit.
 func (db *DB) Update(ctx context.Context, fn func(ledger.Tx) error) error {
-	return db.run(ctx, db.writer, false, fn)
+	return db.w.update(ctx, fn)
 }
 
 // View runs fn in a read transaction: one consistent snapshot, however many
-// reads fn makes, while writers go on.
+// reads fn makes, while writers go on. Views are not grouped.
 func (db *DB) View(ctx context.Context, fn func(ledger.Tx) error) error {
-	return db.run(ctx, db.reader, true, fn)
+	return db.run(ctx, fn)
 }
 
-// run runs fn in a transaction on pool, again (after a short pause) if
-// SQLite reports SQLITE_BUSY; any other error, ledger.ErrFull and
-// ledger.ErrConflict included, goes back to the caller at once.
-func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(ledger.Tx) error) error {
+// run runs fn in a read transaction, again (after a short pause) if
+// SQLite reports SQLITE_BUSY; any other error goes back to the caller at
+// once.
+func (db *DB) run(ctx context.Context, fn func(ledger.Tx) error) error {
 	for attempt := 1; ; attempt++ {
-		err := db.once(ctx, pool, readOnly, fn)
+		err := db.once(ctx, fn)
 		if err == nil || !isBusy(err) || attempt == maxAttempts {
 			return err
 		}
@@ -140,32 +152,31 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(ledg
 	}
 }
 
-func (db *DB) once(ctx context.Context, pool *sql.DB, readOnly bool, fn func(ledger.Tx) error) error {
+func (db *DB) once(ctx context.Context, fn func(ledger.Tx) error) error {
 	var misses []string
-	err := db.attempt(ctx, pool, readOnly, fn, &misses)
+	err := db.attempt(ctx, fn, &misses)
 	// The transaction has ended, so its connection is free again: prepare
 	// the statements it ran unprepared, for the transactions to come.
 	if len(misses) > 0 {
-		db.stmts[pool].warm(context.WithoutCancel(ctx), misses)
+		db.stmts.warm(context.WithoutCancel(ctx), misses)
 	}
 	return err
 }
 
-func (db *DB) attempt(ctx context.Context, pool *sql.DB, readOnly bool, fn func(ledger.Tx) error, misses *[]string) error {
-	sqlTx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+func (db *DB) attempt(ctx context.Context, fn func(ledger.Tx) error, misses *[]string) error {
+	sqlTx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("ledger/sqlite: begin: %w", err)
 	}
 	// Roll back on every way out but a commit, a panic in fn included:
-	// a transaction left open would hold the only writer connection and
-	// stop every later Update.
+	// a transaction left open would keep its connection from the pool.
 	done := false
 	defer func() {
 		if !done {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err := fn(&tx{tx: cachedTx{Tx: sqlTx, cache: db.stmts[pool], misses: misses}, readOnly: readOnly}); err != nil {
+	if err := fn(&tx{tx: cachedTx{Tx: sqlTx, cache: db.stmts, misses: misses}, readOnly: true}); err != nil {
 		return err
 	}
 	done = true
@@ -193,13 +204,13 @@ func (db *DB) Ready(ctx context.Context) error {
 	return nil
 }
 
-// Close closes both pools; the last connection to close checkpoints the
-// WAL into the database file.
+// Close stops the writer (Updates still queued fail) and closes both
+// pools; the last connection to close checkpoints the WAL into the
+// database file.
 func (db *DB) Close() error {
-	for _, c := range db.stmts {
-		c.close()
-	}
-	return errors.Join(db.reader.Close(), db.writer.Close())
+	werr := db.w.close()
+	db.stmts.close()
+	return errors.Join(werr, db.reader.Close(), db.writer.Close())
 }
 
 // isBusy reports whether err is SQLite's "database is locked" (SQLITE_BUSY

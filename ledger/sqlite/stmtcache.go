@@ -6,10 +6,11 @@ import (
 	"sync"
 )
 
-// stmtCache keeps one prepared statement per query text and pool. Parsing
+// stmtCache keeps one prepared statement per query text for the reader
+// pool (the writer connection keeps its own, see writer.stmt). Parsing
 // SQL is a quarter of a booking's cost in SQLite when every statement is
 // prepared afresh; prepared once, a statement is reused on every
-// transaction of its connection (the writer pool has exactly one).
+// transaction of its connection.
 type stmtCache struct {
 	mu    sync.Mutex
 	pool  *sql.DB
@@ -93,7 +94,7 @@ func (t cachedTx) QueryContext(ctx context.Context, query string, args ...any) (
 	return t.Tx.QueryContext(ctx, query, args...)
 }
 
-func (t cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+func (t cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) scanner {
 	if s := t.stmt(ctx, query); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}

@@ -60,15 +60,10 @@ func (t *tx) Append(ctx context.Context, candidate string, expected int64, event
 	if len(events) == 0 {
 		return nil
 	}
-	stmt, err := t.tx.PrepareContext(ctx, `INSERT INTO events (candidate, seq, type, data, recorded_at, program, decision)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("ledger/sqlite: append to %q: %w", candidate, err)
-	}
-	defer stmt.Close()
 	for i, e := range events {
 		seq := expected + int64(i) + 1
-		_, err := stmt.ExecContext(ctx, candidate, seq, e.Type, jsonText(e.Data), micros(e.RecordedAt), e.Program, jsonText(e.Decision))
+		_, err := t.exec(ctx, `INSERT INTO events (candidate, seq, type, data, recorded_at, program, decision)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, candidate, seq, e.Type, jsonText(e.Data), micros(e.RecordedAt), e.Program, jsonText(e.Decision))
 		if isConstraint(err) {
 			return fmt.Errorf("ledger/sqlite: append to %q: seq %d taken: %w", candidate, seq, ledger.ErrConflict)
 		}

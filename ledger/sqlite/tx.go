@@ -13,9 +13,20 @@ import (
 
 // tx is the ledger.Tx of one Update or View.
 type tx struct {
-	tx       cachedTx
+	tx       querier
 	readOnly bool
 }
+
+// querier runs a transaction's statements: cachedTx for View, connTx for
+// Update (see group.go).
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) scanner
+}
+
+// scanner is a *sql.Row, or a row that was never queried (errRow).
+type scanner interface{ Scan(dest ...any) error }
 
 var _ ledger.Tx = (*tx)(nil)
 
@@ -225,6 +236,18 @@ func (t *tx) SaveIdempotentResponse(ctx context.Context, r ledger.IdempotentResp
 		return fmt.Errorf("ledger/sqlite: save idempotency key %q: %w", r.Key, err)
 	}
 	return nil
+}
+
+// PurgeIdempotentResponses deletes the responses created before before.
+func (t *tx) PurgeIdempotentResponses(ctx context.Context, before time.Time) (int64, error) {
+	if err := t.writable("PurgeIdempotentResponses"); err != nil {
+		return 0, err
+	}
+	res, err := t.exec(ctx, `DELETE FROM idempotent_responses WHERE created_at < ?`, micros(before))
+	if err != nil {
+		return 0, fmt.Errorf("ledger/sqlite: purge idempotency keys: %w", err)
+	}
+	return affected(res)
 }
 
 // ImportPosition returns how far the named import got, 0 when new.

@@ -1,0 +1,419 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/recert/recert/ledger"
+)
+
+// Group commit.
+//
+// Every commit waits for an fsync of the WAL (synchronous=FULL): that is
+// what makes an acknowledged booking survive a power failure, and it costs
+// about as much as the booking itself (the disk allows some 2,700 a
+// second). So the Updates waiting for the one writer connection share a
+// transaction: the writer begins it, runs each waiting fn inside its own
+// SAVEPOINT, and commits once, with one fsync, for all of them.
+//
+// Each Update is still all-or-nothing: a fn that returns an error (or
+// panics) is rolled back to its savepoint, and its group-mates commit
+// without it. If the group as a whole fails (COMMIT fails, or a savepoint
+// cannot be rolled back because SQLite ended the transaction itself, as it
+// does on SQLITE_FULL or an I/O error), the writer rolls everything back
+// and runs each member again alone, in its own transaction, so that each
+// caller gets the answer of its own work. ledger.Store allows this: a store
+// may retry fn, and fn has no effects outside tx. A member's fn sees the
+// uncommitted writes of the members before it in its group, as it would
+// see them committed had it run just after them; a caller learns its
+// result only once that state is committed.
+//
+// fn runs on its caller's goroutine (the writer hands the connection over
+// and waits), so a panic or a t.FailNow in fn unwinds where it started, and
+// the caller's context is the caller's. The caller's context is checked
+// before each statement, not handed to the driver: the driver interrupts a
+// cancelled statement with sqlite3_interrupt, and SQLite may answer that
+// by rolling back the whole transaction, the group-mates' work included.
+
+// maxGroup bounds how many Updates share one transaction, and so how long
+// the first of them waits for the commit.
+const maxGroup = 64
+
+// groupCommit is whether Updates share transactions at all. It is a
+// variable so that the tests can check that they fail without it.
+var groupCommit = true
+
+// Stats counts what the writer did since Open.
+type Stats struct {
+	Commits   int64 // transactions committed
+	Committed int64 // Update calls whose writes were committed
+	Retried   int64 // Update calls run again alone after their group failed
+}
+
+// Stats reports the writer's counters: Committed/Commits is the mean group
+// size.
+func (db *DB) Stats() Stats {
+	return Stats{Commits: db.w.commits.Load(), Committed: db.w.committed.Load(), Retried: db.w.retried.Load()}
+}
+
+// writer owns the one write connection and runs the groups.
+type writer struct {
+	conn  *sql.Conn
+	queue chan *member
+
+	mu     sync.RWMutex // held for reading while enqueuing, for writing by close
+	closed bool
+	stop   chan struct{}
+	exited chan struct{}
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
+
+	commits, committed, retried atomic.Int64
+}
+
+// errClosed answers an Update on a closed DB.
+var errClosed = errors.New("ledger/sqlite: update: the database is closed")
+
+// member states: a member is claimed by the writer (queued → running)
+// just before its first turn, or abandoned by its caller whose context
+// ended first (queued → abandoned); never both.
+const (
+	queued int32 = iota
+	running
+	abandoned
+)
+
+// member is one Update call.
+type member struct {
+	ctx   context.Context
+	fn    func(ledger.Tx) error
+	state atomic.Int32
+	wake  chan wake    // writer → caller: run fn now, or here is your result
+	back  chan outcome // caller → writer: fn has returned (or panicked)
+	gone  bool         // fn panicked: its caller is unwinding and gets nothing more
+	err   error        // what fn returned in the group
+}
+
+type wake struct {
+	turn bool
+	err  error // the result, when !turn
+}
+
+type outcome struct {
+	err      error
+	panicked bool
+}
+
+func newWriter(conn *sql.Conn) *writer {
+	w := &writer{conn: conn, queue: make(chan *member, 1024), stop: make(chan struct{}), exited: make(chan struct{}),
+		stmts: map[string]*sql.Stmt{}}
+	go w.loop()
+	return w
+}
+
+// update is DB.Update: queue, wait for a turn, run fn, wait for the result.
+func (w *writer) update(ctx context.Context, fn func(ledger.Tx) error) error {
+	m := &member{ctx: ctx, fn: fn, wake: make(chan wake, 1), back: make(chan outcome, 1)}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return errClosed
+	}
+	w.queue <- m
+	w.mu.RUnlock()
+	// Until its first turn the caller may give up; once the writer has
+	// claimed it, the wait is for the members ahead of it in its group
+	// and one commit.
+	select {
+	case wk := <-m.wake:
+		return w.serve(m, wk)
+	case <-ctx.Done():
+		if m.state.CompareAndSwap(queued, abandoned) {
+			return fmt.Errorf("ledger/sqlite: update: %w", ctx.Err())
+		}
+		return w.serve(m, <-m.wake)
+	}
+}
+
+// serve runs fn at every turn the writer gives (the second, if any, is a
+// retry alone after its group failed) until the result comes.
+func (w *writer) serve(m *member, wk wake) error {
+	for wk.turn {
+		m.back <- w.runFn(m)
+		wk = <-m.wake
+	}
+	return wk.err
+}
+
+// runFn runs fn on the caller's goroutine. If fn panics or calls
+// runtime.Goexit, the deferred send tells the writer (which rolls fn's
+// work back) and the unwinding goes on, with fn's own stack.
+func (w *writer) runFn(m *member) (o outcome) {
+	finished := false
+	defer func() {
+		if !finished {
+			m.back <- outcome{panicked: true}
+		}
+	}()
+	err := m.ctx.Err()
+	if err == nil {
+		err = m.fn(&tx{tx: connTx{w: w}})
+	}
+	finished = true
+	return outcome{err: err}
+}
+
+// loop takes whatever is queued (up to maxGroup) as one group, until close.
+func (w *writer) loop() {
+	defer close(w.exited)
+	batch := make([]*member, 0, maxGroup)
+	for {
+		select {
+		case m := <-w.queue:
+			batch = append(batch[:0], m)
+		case <-w.stop:
+			for {
+				select {
+				case m := <-w.queue:
+					if m.state.CompareAndSwap(queued, running) {
+						m.wake <- wake{err: errClosed}
+					}
+				default:
+					return
+				}
+			}
+		}
+	more:
+		for groupCommit && len(batch) < maxGroup {
+			select {
+			case m := <-w.queue:
+				batch = append(batch, m)
+			default:
+				break more
+			}
+		}
+		w.group(batch)
+		clear(batch) // let the members be collected
+	}
+}
+
+// group runs the members in one transaction, each in a savepoint, and
+// delivers every result after the commit; if the transaction fails as a
+// whole, each member runs again alone.
+func (w *writer) group(batch []*member) {
+	if len(batch) == 1 {
+		if batch[0].state.CompareAndSwap(queued, running) {
+			w.alone(batch[0])
+		}
+		return
+	}
+	if err := w.begin(); err != nil {
+		// Most likely SQLITE_BUSY (another process writing): alone
+		// retries, and reports to each caller.
+		for _, m := range batch {
+			if m.state.CompareAndSwap(queued, running) {
+				w.alone(m)
+			}
+		}
+		return
+	}
+	ran, broken := 0, false
+	for _, m := range batch {
+		if !m.state.CompareAndSwap(queued, running) {
+			continue // its caller gave up before its turn
+		}
+		batch[ran] = m
+		ran++
+		if err := w.exec(`SAVEPOINT g`); err != nil {
+			m.err, broken = err, true
+			break
+		}
+		m.wake <- wake{turn: true}
+		o := <-m.back
+		m.gone, m.err = o.panicked, o.err
+		var err error
+		if o.panicked || o.err != nil {
+			err = w.exec(`ROLLBACK TO g`)
+		}
+		if err == nil {
+			err = w.exec(`RELEASE g`)
+		}
+		// A busy error inside fn is worth a retry alone (alone does it),
+		// as it was before group commit.
+		if err != nil || isBusy(o.err) {
+			broken = true
+			break
+		}
+	}
+	// Members after a break were never claimed: they go alone.
+	rest := batch[ran:]
+	batch = batch[:ran]
+	if !broken {
+		if err := w.exec(`COMMIT`); err != nil {
+			broken = true
+		}
+	}
+	if broken {
+		_ = w.exec(`ROLLBACK`) // there may be no transaction left to roll back
+		for _, m := range batch {
+			if !m.gone {
+				w.retried.Add(1)
+				w.alone(m)
+			}
+		}
+	} else {
+		w.commits.Add(1)
+		for _, m := range batch {
+			if !m.gone {
+				if m.err == nil {
+					w.committed.Add(1)
+				}
+				m.wake <- wake{err: m.err}
+			}
+		}
+	}
+	for _, m := range rest {
+		if m.state.CompareAndSwap(queued, running) {
+			w.alone(m)
+		}
+	}
+}
+
+// alone runs one claimed member in a transaction of its own, again (after
+// a short pause) while SQLite reports SQLITE_BUSY, as Update always did.
+func (w *writer) alone(m *member) {
+	for attempt := 1; ; attempt++ {
+		err := w.once(m)
+		if m.gone {
+			return
+		}
+		if err == nil || !isBusy(err) || attempt == maxAttempts || m.ctx.Err() != nil {
+			m.wake <- wake{err: err}
+			return
+		}
+		time.Sleep(time.Duration(attempt) * 20 * time.Millisecond)
+	}
+}
+
+func (w *writer) once(m *member) error {
+	if err := w.begin(); err != nil {
+		return err
+	}
+	m.wake <- wake{turn: true}
+	o := <-m.back
+	m.gone = o.panicked
+	if o.panicked || o.err != nil {
+		_ = w.exec(`ROLLBACK`) // fn's error is the one to report
+		return o.err
+	}
+	if err := w.exec(`COMMIT`); err != nil {
+		_ = w.exec(`ROLLBACK`) // a failed COMMIT may leave the transaction open
+		return fmt.Errorf("ledger/sqlite: commit: %w", err)
+	}
+	w.commits.Add(1)
+	w.committed.Add(1)
+	return nil
+}
+
+// begin starts a write transaction, holding the write lock from the start
+// (see the package comment).
+func (w *writer) begin() error {
+	if err := w.exec(`BEGIN IMMEDIATE`); err != nil {
+		return fmt.Errorf("ledger/sqlite: begin: %w", err)
+	}
+	return nil
+}
+
+// exec runs one of the writer's own statements (BEGIN, SAVEPOINT, COMMIT).
+func (w *writer) exec(query string) error {
+	_, err := connTx{w: w}.ExecContext(context.Background(), query)
+	return err
+}
+
+// close fails the Updates still queued and stops the writer; the Updates
+// in the group being run finish first.
+func (w *writer) close() error {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return nil
+	}
+	w.closed = true
+	close(w.stop)
+	w.mu.Unlock()
+	<-w.exited
+	w.stmtMu.Lock()
+	for _, s := range w.stmts {
+		s.Close()
+	}
+	w.stmts = nil
+	w.stmtMu.Unlock()
+	return w.conn.Close()
+}
+
+// stmt returns the writer connection's prepared statement for query,
+// preparing it on first use: the connection is the writer's alone, so
+// preparing never waits. Nil (run it unprepared) if it does not prepare,
+// so that its error comes from running it, or once 500 are kept.
+func (w *writer) stmt(query string) *sql.Stmt {
+	w.stmtMu.Lock()
+	defer w.stmtMu.Unlock()
+	if s, ok := w.stmts[query]; ok || w.stmts == nil || len(w.stmts) >= 500 {
+		return s
+	}
+	s, err := w.conn.PrepareContext(context.Background(), query)
+	if err != nil {
+		return nil
+	}
+	w.stmts[query] = s
+	return s
+}
+
+// connTx runs fn's statements on the writer connection, inside the
+// transaction the writer began. It checks the caller's context before each
+// statement and runs the statement without it (see the comment at the top).
+type connTx struct{ w *writer }
+
+func (c connTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ctx = context.WithoutCancel(ctx)
+	if s := c.w.stmt(query); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return c.w.conn.ExecContext(ctx, query, args...)
+}
+
+func (c connTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ctx = context.WithoutCancel(ctx)
+	if s := c.w.stmt(query); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return c.w.conn.QueryContext(ctx, query, args...)
+}
+
+func (c connTx) QueryRowContext(ctx context.Context, query string, args ...any) scanner {
+	if err := ctx.Err(); err != nil {
+		return errRow{err}
+	}
+	ctx = context.WithoutCancel(ctx)
+	if s := c.w.stmt(query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return c.w.conn.QueryRowContext(ctx, query, args...)
+}
+
+// errRow is a row that was not queried.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
