@@ -10,6 +10,9 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // NewRowReader reads rows in format "jsonl" or "csv"; "" looks at the
@@ -51,6 +54,10 @@ func (j *jsonlReader) Next() (Row, error) {
 			continue
 		}
 		r := Row{Line: j.line}
+		if err := checkRowText(b); err != nil {
+			err.Row = j.line
+			return Row{}, err
+		}
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&r); err != nil {
@@ -61,6 +68,93 @@ func (j *jsonlReader) Next() (Row, error) {
 		}
 		return r, nil
 	}
+}
+
+// checkRowText refuses a JSONL row with a duplicate member name at any
+// depth, invalid UTF-8 (a lone surrogate escape included) or a control
+// character in a string, naming the field, as the HTTP API refuses such
+// bodies: encoding/json would keep the last duplicate, turn bad UTF-8
+// into U+FFFD and store a NUL, which PostgreSQL then refuses mid-batch.
+// A program's source is YAML text and may hold tab, CR and LF. Other
+// syntax errors are left to the decoder, whose messages say where.
+func checkRowText(line []byte) *RowError {
+	dec := jsontext.NewDecoder(bytes.NewReader(line))
+	for {
+		tok, err := dec.ReadToken()
+		if err == io.EOF {
+			return nil
+		}
+		var se *jsontext.SyntacticError
+		if errors.As(err, &se) {
+			field := rowField(string(se.JSONPointer))
+			switch {
+			case errors.Is(err, jsontext.ErrDuplicateName):
+				return &RowError{Field: field, Message: "the member appears twice on the line"}
+			case se.Err != nil && (strings.Contains(se.Err.Error(), "UTF-8") || strings.Contains(se.Err.Error(), "surrogate")):
+				return &RowError{Field: field, Message: fmt.Sprintf("not valid UTF-8 (byte %d of the line)", se.ByteOffset)}
+			}
+			return nil
+		}
+		if err != nil || tok.Kind() != '"' {
+			if err != nil {
+				return nil
+			}
+			continue
+		}
+		pointer := string(dec.StackPointer())
+		if i := controlIn(tok.String(), pointer == "/source"); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(tok.String()[i:])
+			return &RowError{Field: strings.Trim(strconv.QuoteToASCII(rowField(pointer)), `"`), Message: fmt.Sprintf("holds the control character %U; no field takes control characters", r)}
+		}
+	}
+}
+
+// checkCellText refuses a CSV cell that is not UTF-8 text on one line.
+func checkCellText(line int64, col, v string) *RowError {
+	if !utf8.ValidString(v) {
+		return &RowError{Row: line, Field: col, Message: "not valid UTF-8"}
+	}
+	if i := controlIn(v, false); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(v[i:])
+		return &RowError{Row: line, Field: col, Message: fmt.Sprintf("holds the control character %U; no column takes control characters", r)}
+	}
+	return nil
+}
+
+// controlIn is the byte index of the first control character of s (C0,
+// DEL and C1), or -1. With lines set, tab, newline and carriage return
+// are text.
+func controlIn(s string, lines bool) int {
+	for i, r := range s {
+		if r < 0x20 && lines && (r == '\t' || r == '\n' || r == '\r') {
+			continue
+		}
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			return i
+		}
+	}
+	return -1
+}
+
+// rowField spells a JSON Pointer as a field name: /domains/0/domain is
+// domains[0].domain.
+func rowField(pointer string) string {
+	if pointer == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, tok := range strings.Split(pointer[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
 }
 
 // readLine returns the next line without its end, however long: a
@@ -143,6 +237,9 @@ func (c *csvReader) Next() (Row, error) {
 		return Row{}, &RowError{Row: r.Line, Message: fmt.Sprintf("%d cells for %d columns", len(rec), len(c.header))}
 	}
 	for i, v := range rec {
+		if err := checkCellText(r.Line, c.header[i], v); err != nil {
+			return Row{}, err
+		}
 		if err := c.set(&r, c.header[i], v); err != nil {
 			return Row{}, err
 		}

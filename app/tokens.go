@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/recert/recert/ledger"
 )
@@ -25,6 +26,10 @@ type TokenInput struct {
 	Role    Role
 	Subject string // the center or candidate the token acts for
 	Name    string
+	// ExpiresAt is when the token stops working; zero is never. A token
+	// handed to a contractor or a test center for one exam season should
+	// not outlive it.
+	ExpiresAt time.Time
 }
 
 // CreateToken makes a token and returns its secret, which is shown once:
@@ -49,9 +54,17 @@ func (a *App) CreateToken(ctx context.Context, pr Principal, in TokenInput) (led
 	default:
 		return ledger.Token{}, "", invalid("role", "role must be admin, staff, center or candidate")
 	}
+	now := a.now().UTC()
+	if !in.ExpiresAt.IsZero() && !in.ExpiresAt.After(now) {
+		return ledger.Token{}, "", invalid("expires_at", "expires_at %s is not in the future", in.ExpiresAt.UTC().Format(time.RFC3339))
+	}
 	secret := newSecret()
 	sum := sha256.Sum256([]byte(secret))
-	t := ledger.Token{ID: a.newID("tok_"), Hash: sum[:], Role: string(in.Role), Subject: in.Subject, Name: in.Name, CreatedAt: a.now().UTC()}
+	t := ledger.Token{ID: a.newID("tok_"), Hash: sum[:], Role: string(in.Role), Subject: in.Subject, Name: in.Name,
+		CreatedAt: now, ExpiresAt: in.ExpiresAt.UTC()}
+	if in.ExpiresAt.IsZero() {
+		t.ExpiresAt = time.Time{}
+	}
 	_, err := a.write(ctx, pr, op{what: "creating a token", decide: func(w *locked) (any, error) {
 		switch in.Role {
 		case RoleCenter:
@@ -74,10 +87,19 @@ func newSecret() string {
 	return tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
 }
 
+// errTokenNotValid is the one answer for a secret that was sent but
+// does not authenticate: unknown, revoked, expired or not a recert token
+// at all (the README's placeholder). They are not told apart, so that a
+// guess learns nothing; only a request without any token is told that
+// one is required (by httpapi, which sees the header).
+func errTokenNotValid() *Error {
+	return &Error{Code: CodeUnauthenticated, Message: "the token is not valid"}
+}
+
 // Authenticate turns a bearer secret into the principal it stands for.
 func (a *App) Authenticate(ctx context.Context, secret string) (Principal, error) {
 	if !strings.HasPrefix(secret, tokenPrefix) {
-		return Principal{}, &Error{Code: CodeUnauthenticated, Message: "a bearer token is required"}
+		return Principal{}, errTokenNotValid()
 	}
 	sum := sha256.Sum256([]byte(secret))
 	var t ledger.Token
@@ -87,10 +109,13 @@ func (a *App) Authenticate(ctx context.Context, secret string) (Principal, error
 		return err
 	})
 	if errors.Is(err, ledger.ErrNotFound) {
-		return Principal{}, &Error{Code: CodeUnauthenticated, Message: "the token is not valid"}
+		return Principal{}, errTokenNotValid()
 	}
 	if err != nil {
 		return Principal{}, storeErr(err, "token")
+	}
+	if !t.ExpiresAt.IsZero() && !a.now().Before(t.ExpiresAt) {
+		return Principal{}, errTokenNotValid()
 	}
 	return Principal{TokenID: t.ID, Role: Role(t.Role), Subject: t.Subject}, nil
 }
@@ -100,6 +125,26 @@ func (a *App) Authenticate(ctx context.Context, secret string) (Principal, error
 func (a *App) BootstrapAdmin(ctx context.Context) (string, error) {
 	_, secret, err := a.CreateToken(ctx, System, TokenInput{Role: RoleAdmin, Name: "bootstrap"})
 	return secret, err
+}
+
+// BootstrapAdminIfNone is what serve does at start: an admin token, only
+// when the database has no admin token that still works. A restart then
+// prints no new secret (the operator has one, or makes more with recert
+// token create), and an operator whose admin tokens have all expired or
+// been revoked is not locked out. It returns "" when a token exists. Two
+// servers starting at the same instant on an empty database may each make
+// one; both are admin tokens, printed to whoever started them.
+func (a *App) BootstrapAdminIfNone(ctx context.Context) (string, error) {
+	var exists bool
+	err := a.store.View(ctx, func(tx ledger.Tx) error {
+		var err error
+		exists, err = tx.HasToken(ctx, string(RoleAdmin), a.now())
+		return storeErr(err, "admin tokens")
+	})
+	if err != nil || exists {
+		return "", err
+	}
+	return a.BootstrapAdmin(ctx)
 }
 
 // ListTokens pages through the API tokens, without their secrets (only
@@ -118,6 +163,23 @@ func (a *App) ListTokens(ctx context.Context, pr Principal, p ledger.Page) ([]le
 		return storeErr(err, "tokens")
 	})
 	return out, err
+}
+
+// Token is one API token, without its secret. Admin only.
+func (a *App) Token(ctx context.Context, pr Principal, id string) (ledger.Token, error) {
+	if err := pr.mustBeAdmin("read tokens"); err != nil {
+		return ledger.Token{}, err
+	}
+	if err := known("token", id); err != nil {
+		return ledger.Token{}, err
+	}
+	var t ledger.Token
+	err := a.store.View(ctx, func(tx ledger.Tx) error {
+		var err error
+		t, err = tx.Token(ctx, id)
+		return storeErr(err, "token "+id)
+	})
+	return t, err
 }
 
 // RevokeToken deletes a token: its secret stops working at once, on every

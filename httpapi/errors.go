@@ -18,6 +18,10 @@ const (
 	codeUnsupportedMedia     app.Code = "unsupported_media_type"
 	codePreconditionRequired app.Code = "precondition_required"
 	codeUnavailable          app.Code = "unavailable"
+	// codeTooManyRequests is 429: too many failed authentications from
+	// the client's address, or request bodies in flight holding all the
+	// memory they may. Either way the answer has Retry-After.
+	codeTooManyRequests app.Code = "too_many_requests"
 )
 
 // kind is what the one table knows about a code: its status and the
@@ -46,6 +50,7 @@ var kinds = map[app.Code]kind{
 	app.CodeIdempotencyReused: {http.StatusUnprocessableEntity, "The Idempotency-Key was used for another request"},
 	app.CodeRefused:           {http.StatusUnprocessableEntity, "The program's rules refuse it"},
 	codePreconditionRequired:  {http.StatusPreconditionRequired, "If-Match is required"},
+	codeTooManyRequests:       {http.StatusTooManyRequests, "Too many requests; retry after the time Retry-After gives"},
 	app.CodeInternal:          {http.StatusInternalServerError, "Internal server error"},
 	codeUnavailable:           {http.StatusServiceUnavailable, "The service is not ready"},
 }

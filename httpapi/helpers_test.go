@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -43,11 +44,12 @@ var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
 // world is one server over a fresh SQLite database.
 type world struct {
-	t     *testing.T
-	app   *app.App
-	clock *clock
-	srv   *httptest.Server
-	admin string // the bootstrap admin's secret
+	t      *testing.T
+	app    *app.App
+	clock  *clock
+	srv    *httptest.Server
+	server *server // the handler srv serves, for tests that call it directly
+	admin  string  // the bootstrap admin's secret
 }
 
 // newWorld serves the API over the SQLite database at path (created when
@@ -60,6 +62,13 @@ func newWorld(t *testing.T, path string, bootstrap bool) *world {
 // newWorldOver is newWorld with the store wrapped, for tests that need to
 // steer the store's timing.
 func newWorldOver(t *testing.T, path string, bootstrap bool, wrap func(ledger.Store) ledger.Store) *world {
+	t.Helper()
+	return newWorldOpts(t, path, bootstrap, wrap, Options{})
+}
+
+// newWorldOpts is newWorldOver with the server's options; the server's
+// clock is the world's unless opts has one.
+func newWorldOpts(t *testing.T, path string, bootstrap bool, wrap func(ledger.Store) ledger.Store, opts Options) *world {
 	t.Helper()
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "recert.db")
@@ -74,13 +83,18 @@ func newWorldOver(t *testing.T, path string, bootstrap bool, wrap func(ledger.St
 		st = wrap(store)
 	}
 	a := app.New(st, app.WithClock(c.Now))
-	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	srv := httptest.NewServer(New(a, Options{Logger: log}))
+	opts.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	if opts.Now == nil {
+		opts.Now = c.Now
+	}
+	w := &world{t: t, app: a, clock: c}
+	w.server = newServer(a, opts)
+	srv := httptest.NewServer(w.server)
+	w.srv = srv
 	t.Cleanup(func() {
 		srv.Close()
 		_ = store.Close()
 	})
-	w := &world{t: t, app: a, clock: c, srv: srv}
 	if bootstrap {
 		if w.admin, err = a.BootstrapAdmin(context.Background()); err != nil {
 			t.Fatal(err)
@@ -166,7 +180,29 @@ func (w *world) do(q req) *resp {
 	}
 	out := &resp{Status: res.StatusCode, Header: res.Header, Body: b}
 	checkDocumented(w.t, r, out)
+	checkHeaders(w.t, r, out)
 	return out
+}
+
+// checkHeaders holds every answer to what describe promises: a success
+// whose body is a record with a rev carries it as its ETag, and a 201
+// says in Location where the new resource is.
+func checkHeaders(t *testing.T, r *http.Request, res *resp) {
+	t.Helper()
+	if res.Status < 200 || res.Status > 299 || len(res.Body) == 0 || res.Body[0] != '{' {
+		return
+	}
+	var m struct {
+		Rev *int64 `json:"rev"`
+	}
+	if json.Unmarshal(res.Body, &m) == nil && m.Rev != nil {
+		if want := `"` + strconv.FormatInt(*m.Rev, 10) + `"`; res.Header.Get("ETag") != want {
+			t.Errorf("%s %s: %d with rev %d has ETag %q, want %s", r.Method, r.URL.Path, res.Status, *m.Rev, res.Header.Get("ETag"), want)
+		}
+	}
+	if res.Status == http.StatusCreated && res.Header.Get("Location") == "" {
+		t.Errorf("%s %s: 201 without Location", r.Method, r.URL.Path)
+	}
 }
 
 // must sends a request and fails the test unless the status is want.

@@ -3,8 +3,13 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
 	"mime"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -275,34 +280,86 @@ func resolveParams(t *testing.T, path string, op operation) []parameter {
 	return out
 }
 
-// appCodes is every code app declares. It is spelled out because Go
-// cannot list a package's constants: a new code in app needs a line here,
-// and then a row in the status table.
-var appCodes = []app.Code{app.CodeInvalid, app.CodeNotFound, app.CodeExists, app.CodeConflict, app.CodePrecondition,
-	app.CodeRefused, app.CodeSlotFull, app.CodeUnauthenticated, app.CodeForbidden, app.CodeIdempotencyReused, app.CodeInternal}
+// declaredCodes is every error code the source declares: the constants
+// of type Code in package app and of type app.Code here, read from the
+// files with go/parser (Go cannot list a package's constants at run
+// time). A code added anywhere in either package is therefore in the
+// test below without anyone remembering to list it.
+func declaredCodes(t *testing.T) map[app.Code]string {
+	t.Helper()
+	out := map[app.Code]string{}
+	for dir, typ := range map[string]string{"../app": "Code", ".": "app.Code"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.SkipObjectResolution)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, decl := range f.Decls {
+				gd, ok := decl.(*ast.GenDecl)
+				if !ok || gd.Tok != token.CONST {
+					continue
+				}
+				for _, spec := range gd.Specs {
+					vs := spec.(*ast.ValueSpec)
+					if vs.Type == nil || types.ExprString(vs.Type) != typ {
+						continue
+					}
+					for i, n := range vs.Names {
+						lit, ok := vs.Values[i].(*ast.BasicLit)
+						if !ok || lit.Kind != token.STRING {
+							t.Fatalf("%s: %s is not a string literal", name, n.Name)
+						}
+						v, _ := strconv.Unquote(lit.Value)
+						out[app.Code(v)] = name + ": " + n.Name
+					}
+				}
+			}
+		}
+	}
+	if len(out) < 10 {
+		t.Fatalf("found only %d codes in the source; is the parsing broken? %v", len(out), out)
+	}
+	return out
+}
 
-// TestStatusTable checks the one table: every code has a status, the
-// statuses are the ones the API promises, and the document's Problem.code
-// enumerates exactly the table's codes.
+// TestStatusTable checks the one table: every code the source declares
+// has a status and the status the API promises (want), the table holds
+// no code the source does not declare, and the document's Problem.code
+// enumerates exactly the table's codes. Checked: a new const of type
+// Code in app fails it until it has a row in kinds and here.
 func TestStatusTable(t *testing.T) {
 	want := map[app.Code]int{
 		app.CodeInvalid: 400, app.CodeUnauthenticated: 401, app.CodeForbidden: 403, app.CodeNotFound: 404,
 		app.CodeExists: 409, app.CodeConflict: 409, app.CodePrecondition: 412, app.CodeIdempotencyReused: 422,
 		app.CodeRefused: 422, app.CodeSlotFull: 409, app.CodeInternal: 500,
-		codeMethodNotAllowed: 405, codeTooLarge: 413, codeUnsupportedMedia: 415, codePreconditionRequired: 428, codeUnavailable: 503,
+		codeMethodNotAllowed: 405, codeTooLarge: 413, codeUnsupportedMedia: 415, codePreconditionRequired: 428,
+		codeTooManyRequests: 429, codeUnavailable: 503,
 	}
-	for _, c := range appCodes {
+	declared := declaredCodes(t)
+	for c, where := range declared {
 		if _, ok := kinds[c]; !ok {
-			t.Errorf("app code %s has no status", c)
+			t.Errorf("%s declares %s, which has no status in kinds", where, c)
+		}
+		if _, ok := want[c]; !ok {
+			t.Errorf("%s declares %s: say here which status it must answer", where, c)
+		}
+	}
+	for c := range kinds {
+		if _, ok := declared[c]; !ok {
+			t.Errorf("kinds has %s, which no source file declares", c)
 		}
 	}
 	for c, st := range want {
 		if got := statusOf(c); got != st {
 			t.Errorf("%s answers %d, want %d", c, got, st)
 		}
-	}
-	if len(kinds) != len(want) {
-		t.Errorf("the table has %d codes, the test knows %d", len(kinds), len(want))
 	}
 	loadDoc(t)
 	var problem struct {

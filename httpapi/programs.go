@@ -24,6 +24,9 @@ func uploadProgram(s *server, w http.ResponseWriter, r *http.Request) error {
 	if len(body) == 0 {
 		return fail(app.CodeInvalid, "definition", "the body must be the program definition (YAML)")
 	}
+	if err := checkDocumentText("definition", body); err != nil {
+		return err
+	}
 	return s.post(w, r, body, http.StatusCreated, as(programOut), func(ctx context.Context, pr app.Principal) (any, error) {
 		return s.app.UploadProgram(ctx, pr, "definition.yaml", body)
 	})
@@ -67,6 +70,22 @@ func listPrograms(s *server, w http.ResponseWriter, r *http.Request) error {
 		return rows, nil
 	}, programOut, label)
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// getProgramVersion is one uploaded version: where an upload's Location
+// points. app lists them all (they are few), as for listPrograms.
+func getProgramVersion(s *server, w http.ResponseWriter, r *http.Request) error {
+	all, err := s.app.Programs(r.Context(), principal(r))
+	if err != nil {
+		return err
+	}
+	id, version := r.PathValue("id"), r.PathValue("version")
+	for _, p := range all {
+		if p.ID == id && p.Version == version {
+			return writeJSON(w, http.StatusOK, programOut(p))
+		}
+	}
+	return fail(app.CodeNotFound, "", "program "+id+" has no version "+version)
 }
 
 // programDefinition is the YAML of a program's active version.

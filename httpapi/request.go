@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -19,8 +20,10 @@ import (
 
 // readBody reads the whole body, at most limit bytes: a larger one is 413
 // before it is buffered, so a client cannot make the server hold 1 GiB.
-// types lists the media types accepted; a body without Content-Type is
-// read as the first.
+// The bytes come out of the server's body budget first (bodyBudget): when
+// too many bodies are in flight the request is 429 with Retry-After, its
+// body unread. types lists the media types accepted; a body without
+// Content-Type is read as the first.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64, types ...string) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -28,10 +31,22 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, types ...stri
 			return nil, fail(codeUnsupportedMedia, "Content-Type", fmt.Sprintf("send the body as %s, not %q", strings.Join(types, " or "), ct))
 		}
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return nil, fail(codeTooLarge, "", fmt.Sprintf("the body is larger than %d bytes", limit))
+	tooLarge := fail(codeTooLarge, "", fmt.Sprintf("the body is larger than %d bytes", limit))
+	if r.ContentLength > limit {
+		return nil, tooLarge
+	}
+	size := limit // the most a body of undeclared length may take
+	if r.ContentLength >= 0 {
+		size = r.ContentLength // net/http reads no further
+	}
+	if !reserve(r.Context(), size) {
+		w.Header().Set("Retry-After", "1")
+		return nil, fail(codeTooManyRequests, "", "the server is reading as many request bodies as it may at once; retry after a second")
+	}
+	b, over, err := readAtMost(http.MaxBytesReader(w, r.Body, limit), size)
+	var maxErr *http.MaxBytesError
+	if over || errors.As(err, &maxErr) {
+		return nil, tooLarge
 	}
 	if err != nil {
 		return nil, fail(app.CodeInvalid, "", "the body could not be read: "+err.Error())
@@ -50,13 +65,17 @@ func accepts(types []string, mt string) bool {
 
 // decodeJSON reads a JSON object into v. Unknown fields are refused by
 // name, so a misspelt "use_vocher" is an error rather than a full-price
-// booking. An empty body is an empty object when optional is set.
+// booking; so are duplicate names, invalid UTF-8 and control characters
+// (checkJSONText). An empty body is an empty object when optional is set.
 func decodeJSON(body []byte, v any, optional bool) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		if optional {
 			return nil
 		}
 		return fail(app.CodeInvalid, "", "a JSON body is required")
+	}
+	if err := checkJSONText(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -211,6 +230,11 @@ func writeRaw(w http.ResponseWriter, status int, body []byte) {
 func (s *server) post(w http.ResponseWriter, r *http.Request, body []byte, status int, render func(any) any,
 	do func(ctx context.Context, pr app.Principal) (any, error)) error {
 	key := r.Header.Get("Idempotency-Key")
+	// A header value may hold any byte above 0x7f (RFC 9110 5.5); the key
+	// is stored as text, so it must be some.
+	if err := checkParam("Idempotency-Key", key); err != nil {
+		return err
+	}
 	rend := func(v any, err error) (int, []byte) {
 		if err != nil {
 			return s.problemBody(r, err)
@@ -232,6 +256,51 @@ func (s *server) post(w http.ResponseWriter, r *http.Request, body []byte, statu
 		writeProblemBody(w, st, b)
 		return nil
 	}
+	describe(w, r, st, b)
 	writeRaw(w, st, b)
 	return nil
+}
+
+// wireMeta is what the headers of a write's answer are made of, read
+// back from the rendered body: a replay has only the stored bytes, and
+// must carry the same Location and ETag as the first answer.
+type wireMeta struct {
+	ID        string `json:"id"`
+	Rev       int64  `json:"rev"`
+	Version   string `json:"version"`
+	Candidate string `json:"candidate"`
+}
+
+// locations gives, for each route that creates, the URI of what it made
+// (RFC 9110 15.3.2: a 201's Location names the new resource). Results
+// have no resource of their own yet: their Location is the candidate's
+// standing, the one place a result is read.
+var locations = map[string]func(m wireMeta) string{
+	"POST /v1/candidates":   func(m wireMeta) string { return "/v1/candidates/" + url.PathEscape(m.ID) },
+	"POST /v1/centers":      func(m wireMeta) string { return "/v1/centers/" + url.PathEscape(m.ID) },
+	"POST /v1/appointments": func(m wireMeta) string { return "/v1/appointments/" + url.PathEscape(m.ID) },
+	"POST /v1/programs": func(m wireMeta) string {
+		return "/v1/programs/" + url.PathEscape(m.ID) + "/versions/" + url.PathEscape(m.Version)
+	},
+	"POST /v1/results": func(m wireMeta) string { return "/v1/candidates/" + url.PathEscape(m.Candidate) + "/standing" },
+	"POST /v1/tokens":  func(m wireMeta) string { return "/v1/tokens/" + url.PathEscape(m.ID) },
+}
+
+// describe sets Location on a 201 and ETag on any success that returns a
+// record with a rev (an appointment after cancel, say), so a client can
+// send If-Match next without reading the record again.
+func describe(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+	if status < 200 || status > 299 {
+		return
+	}
+	var m wireMeta
+	if json.Unmarshal(body, &m) != nil {
+		return
+	}
+	if m.Rev > 0 {
+		w.Header().Set("ETag", etag(m.Rev))
+	}
+	if loc, ok := locations[r.Pattern]; ok && status == http.StatusCreated {
+		w.Header().Set("Location", loc(m))
+	}
 }

@@ -147,6 +147,7 @@ var roleTable = map[string]roleCase{
 	"GET /v1/programs": {get(fixed("/v1/programs")), all(200)},
 	"POST /v1/programs/{id}/versions/{version}/activate": {post(fixed("/v1/programs/aws/versions/2026.11.1/activate"), none), adminOnly(200)},
 	"GET /v1/programs/{id}/definition":                   {get(fixed("/v1/programs/aws/definition")), all(200)},
+	"GET /v1/programs/{id}/versions/{version}":           {get(fixed("/v1/programs/aws/versions/2026.11.1")), all(200)},
 
 	"POST /v1/candidates":     {post(fixed("/v1/candidates"), func(*fixture) any { return map[string]any{"name": "New"} }), staffOnly(201)},
 	"GET /v1/candidates":      {get(fixed("/v1/candidates")), staffOnly(200)},
@@ -202,6 +203,7 @@ var roleTable = map[string]roleCase{
 	"GET /v1/tokens":  {get(fixed("/v1/tokens")), adminOnly(200)},
 	"DELETE /v1/tokens/{id}": {func(f *fixture) req { return req{Method: "DELETE", Path: "/v1/tokens/" + f.spareToken} },
 		adminOnly(204)},
+	"GET /v1/tokens/{id}": {func(f *fixture) req { return req{Method: "GET", Path: "/v1/tokens/" + f.spareToken} }, adminOnly(200)},
 }
 
 // TestRoles tries every route with every role, each from a fresh copy of

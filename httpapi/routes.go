@@ -1,5 +1,7 @@
 package httpapi
 
+import "strings"
+
 // route is one operation of the API. path is both a ServeMux pattern and
 // an OpenAPI path template: the two syntaxes agree for plain {name}
 // wildcards, which is all this API uses.
@@ -8,6 +10,17 @@ type route struct {
 	path   string
 	public bool // served without a token
 	handle handler
+}
+
+// wildcards are the names of the path's {name} segments.
+func (rt route) wildcards() []string {
+	var out []string
+	for _, seg := range strings.Split(rt.path, "/") {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			out = append(out, strings.Trim(seg, "{}"))
+		}
+	}
+	return out
 }
 
 // routes is the API. It is the only list of routes: New registers it,
@@ -20,6 +33,7 @@ var routes = []route{
 	{"POST", "/v1/programs", false, uploadProgram},
 	{"GET", "/v1/programs", false, listPrograms},
 	{"POST", "/v1/programs/{id}/versions/{version}/activate", false, activateProgram},
+	{"GET", "/v1/programs/{id}/versions/{version}", false, getProgramVersion},
 	{"GET", "/v1/programs/{id}/definition", false, programDefinition},
 
 	{"POST", "/v1/candidates", false, createCandidate},
@@ -50,5 +64,6 @@ var routes = []route{
 
 	{"POST", "/v1/tokens", false, createToken},
 	{"GET", "/v1/tokens", false, listTokens},
+	{"GET", "/v1/tokens/{id}", false, getToken},
 	{"DELETE", "/v1/tokens/{id}", false, revokeToken},
 }

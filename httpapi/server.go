@@ -16,15 +16,41 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/recert/recert/app"
 )
 
-// Options configures the API.
+// Options configures the API. The zero value is a server with the
+// defaults below.
 type Options struct {
 	// Logger receives the causes of internal errors; slog.Default() when nil.
 	Logger *slog.Logger
+	// Now is the clock of the failed-authentication limit; time.Now when
+	// nil. Tests advance their own.
+	Now func() time.Time
+	// AuthFailures is how many failed authentications one client address
+	// may make in a burst (default 10); AuthFailureEvery is how often it
+	// is given one more (default 6s: ten a minute in the long run).
+	AuthFailures     int
+	AuthFailureEvery time.Duration
+	// MaxClients bounds the addresses whose failures are remembered
+	// (default 10,000; a few hundred bytes each).
+	MaxClients int
+	// BodyBudget is the bytes request bodies may hold at once across all
+	// requests (default 64 MiB); beyond it a request is 429 with
+	// Retry-After, its body unread. It must be at least maxProgramBody
+	// for a definition upload to be possible at all.
+	BodyBudget int64
 }
+
+// Defaults of Options.
+const (
+	defaultAuthFailures     = 10
+	defaultAuthFailureEvery = 6 * time.Second
+	defaultMaxClients       = 10_000
+	defaultBodyBudget       = 64 << 20
+)
 
 // Body limits. A program definition is the largest thing anyone uploads;
 // every other body is a small JSON object.
@@ -37,17 +63,40 @@ const (
 var openAPIDocument []byte
 
 type server struct {
-	app *app.App
-	log *slog.Logger
-	mux *http.ServeMux
+	app    *app.App
+	log    *slog.Logger
+	mux    *http.ServeMux
+	limit  *authLimiter
+	budget *bodyBudget
 }
 
 // New returns the API's handler over a.
 func New(a *app.App, opts Options) http.Handler {
-	s := &server{app: a, log: opts.Logger, mux: http.NewServeMux()}
-	if s.log == nil {
-		s.log = slog.Default()
+	return newServer(a, opts)
+}
+
+func newServer(a *app.App, opts Options) *server {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.AuthFailures <= 0 {
+		opts.AuthFailures = defaultAuthFailures
+	}
+	if opts.AuthFailureEvery <= 0 {
+		opts.AuthFailureEvery = defaultAuthFailureEvery
+	}
+	if opts.MaxClients <= 0 {
+		opts.MaxClients = defaultMaxClients
+	}
+	if opts.BodyBudget <= 0 {
+		opts.BodyBudget = defaultBodyBudget
+	}
+	s := &server{app: a, log: opts.Logger, mux: http.NewServeMux(),
+		limit:  newAuthLimiter(opts.Now, opts.AuthFailures, opts.AuthFailureEvery, opts.MaxClients),
+		budget: newBodyBudget(opts.BodyBudget)}
 	for _, rt := range routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
 	}
@@ -91,18 +140,46 @@ type handler func(s *server, w http.ResponseWriter, r *http.Request) error
 // writes its error as a problem.
 func (s *server) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, held := withReservations(r.Context(), s.budget)
+		defer held.release() // the body is the handler's until it returns
+		r = r.WithContext(ctx)
 		if !rt.public {
-			pr, err := s.authenticate(r)
+			pr, err := s.authenticate(w, r)
 			if err != nil {
 				s.writeProblem(w, r, err)
 				return
 			}
 			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, pr))
 		}
+		if err := checkParams(rt, r); err != nil && !rt.public {
+			s.writeProblem(w, r, err)
+			return
+		}
 		if err := rt.handle(s, w, r); err != nil {
 			s.writeProblem(w, r, err)
 		}
 	})
+}
+
+// checkParams refuses path and query values that are not text (see
+// checkParam), naming the parameter.
+func checkParams(rt route, r *http.Request) error {
+	for _, name := range rt.wildcards() {
+		if err := checkParam(name, r.PathValue(name)); err != nil {
+			return err
+		}
+	}
+	for name, vs := range r.URL.Query() {
+		if err := checkParam("query parameter", name); err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if err := checkParam(name, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 type principalKey struct{}
@@ -114,14 +191,28 @@ func principal(r *http.Request) app.Principal {
 }
 
 // authenticate reads "Authorization: Bearer <token>" and asks app who it
-// is. The scheme is case-insensitive (RFC 9110 11.1).
-func (s *server) authenticate(r *http.Request) (app.Principal, error) {
+// is. The scheme is case-insensitive (RFC 9110 11.1). A request without
+// a token is told to send one; a token that does not authenticate counts
+// against the client's address (authLimiter), and an address out of
+// attempts is 429 before its token is looked at.
+func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (app.Principal, error) {
 	h := r.Header.Get("Authorization")
 	scheme, token, ok := strings.Cut(h, " ")
 	if h == "" || !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return app.Principal{}, fail(app.CodeUnauthenticated, "Authorization", "send Authorization: Bearer <token>")
 	}
-	return s.app.Authenticate(r.Context(), strings.TrimSpace(token))
+	client := clientOf(r)
+	if d := s.limit.wait(client); d > 0 {
+		after := retryAfter(d)
+		w.Header().Set("Retry-After", after)
+		return app.Principal{}, fail(codeTooManyRequests, "Authorization",
+			"too many tokens that are not valid came from this address; retry after "+after+" seconds")
+	}
+	pr, err := s.app.Authenticate(r.Context(), strings.TrimSpace(token))
+	if app.ErrorCode(err) == app.CodeUnauthenticated {
+		s.limit.failed(client)
+	}
+	return pr, err
 }
 
 // healthz answers 200 once the store answers, so a load balancer sends

@@ -10,15 +10,23 @@ import (
 )
 
 type tokenIn struct {
-	Role    string `json:"role"`
-	Subject string `json:"subject"`
-	Name    string `json:"name"`
+	Role      string `json:"role"`
+	Subject   string `json:"subject"`
+	Name      string `json:"name"`
+	ExpiresAt string `json:"expires_at"`
 }
 
-// createToken answers the secret once. A retry with the same
-// Idempotency-Key replays that answer, secret included: it is the same
-// token, and the caller may not have received the first answer.
+// noStore keeps token answers out of every cache (RFC 9111 5.2.2.5): the
+// created one holds a secret, and a list of who may act is not for a
+// shared cache either (RFC 6749 5.1 asks the same of token responses).
+func noStore(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }
+
+// createToken answers the secret once. app stores the answer of an
+// Idempotency-Key without the secret (only its hash is ever kept), so a
+// retry gets the same token with an empty secret: it is the same token,
+// and a caller who lost the first answer revokes it and makes another.
 func createToken(s *server, w http.ResponseWriter, r *http.Request) error {
+	noStore(w)
 	body, err := readBody(w, r, maxJSONBody, "application/json")
 	if err != nil {
 		return err
@@ -27,26 +35,42 @@ func createToken(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(body, &in, false); err != nil {
 		return err
 	}
+	expires, err := instant("expires_at", in.ExpiresAt, false)
+	if err != nil {
+		return err
+	}
 	return s.post(w, r, body, http.StatusCreated, as(tokenOut), func(ctx context.Context, pr app.Principal) (any, error) {
-		t, secret, err := s.app.CreateToken(ctx, pr, app.TokenInput{Role: app.Role(in.Role), Subject: in.Subject, Name: in.Name})
+		t, secret, err := s.app.CreateToken(ctx, pr, app.TokenInput{Role: app.Role(in.Role), Subject: in.Subject,
+			Name: in.Name, ExpiresAt: expires})
 		return app.TokenCreated{Token: t, Secret: secret}, err
 	})
 }
 
 // tokenInfoJSON is a stored token: never its secret, never its hash.
 type tokenInfoJSON struct {
-	ID        string    `json:"id"`
-	Role      string    `json:"role"`
-	Subject   *string   `json:"subject"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        string     `json:"id"`
+	Role      string     `json:"role"`
+	Subject   *string    `json:"subject"`
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
 }
 
 func tokenInfoOut(t ledger.Token) tokenInfoJSON {
-	return tokenInfoJSON{t.ID, t.Role, orNull(t.Subject), t.Name, t.CreatedAt.UTC()}
+	return tokenInfoJSON{t.ID, t.Role, orNull(t.Subject), t.Name, t.CreatedAt.UTC(), expiresOut(t.ExpiresAt)}
+}
+
+// expiresOut sends "never" as null.
+func expiresOut(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
 }
 
 func listTokens(s *server, w http.ResponseWriter, r *http.Request) error {
+	noStore(w)
 	p, err := pageParams(r)
 	if err != nil {
 		return err
@@ -60,8 +84,20 @@ func listTokens(s *server, w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
+// getToken is one token, without its secret: where a new token's
+// Location points.
+func getToken(s *server, w http.ResponseWriter, r *http.Request) error {
+	noStore(w)
+	t, err := s.app.Token(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, tokenInfoOut(t))
+}
+
 // revokeToken deletes a token; its secret stops working at once.
 func revokeToken(s *server, w http.ResponseWriter, r *http.Request) error {
+	noStore(w)
 	if err := s.app.RevokeToken(r.Context(), principal(r), r.PathValue("id")); err != nil {
 		return err
 	}

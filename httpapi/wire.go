@@ -193,16 +193,17 @@ func programOut(p app.ProgramInfo) programJSON {
 // tokenJSON is a created token. The secret is in the creating response
 // only; the hash is never sent.
 type tokenJSON struct {
-	ID        string    `json:"id"`
-	Role      string    `json:"role"`
-	Subject   *string   `json:"subject"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
-	Secret    string    `json:"secret"`
+	ID        string     `json:"id"`
+	Role      string     `json:"role"`
+	Subject   *string    `json:"subject"`
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
+	Secret    string     `json:"secret"`
 }
 
 func tokenOut(t app.TokenCreated) tokenJSON {
-	return tokenJSON{t.ID, t.Role, orNull(t.Subject), t.Name, t.CreatedAt.UTC(), t.Secret}
+	return tokenJSON{t.ID, t.Role, orNull(t.Subject), t.Name, t.CreatedAt.UTC(), expiresOut(t.ExpiresAt), t.Secret}
 }
 
 // orNull sends an absent string as null rather than "".

@@ -116,17 +116,27 @@ type Token struct {
 	Subject   string // the center or candidate id for those roles
 	Name      string
 	CreatedAt time.Time
+	// ExpiresAt is when the token stops authenticating; zero is never.
+	// The store keeps it and app compares it with its clock: the store
+	// has no clock of its own.
+	ExpiresAt time.Time
 }
 
 // Tokens stores API tokens.
 type Tokens interface {
 	CreateToken(ctx context.Context, t Token) error
 	TokenByHash(ctx context.Context, hash []byte) (Token, error)
+	// Token finds a token by id; ErrNotFound when there is none.
+	Token(ctx context.Context, id string) (Token, error)
 	// ListTokens pages through tokens in id order.
 	ListTokens(ctx context.Context, p Page) ([]Token, error)
 	// DeleteToken revokes a token: its secret stops working at once.
 	// ErrNotFound when there is no such token.
 	DeleteToken(ctx context.Context, id string) error
+	// HasToken answers whether a token of the role exists that has not
+	// expired at the instant at (one without ExpiresAt never does): serve
+	// prints a bootstrap admin token only when there is none.
+	HasToken(ctx context.Context, role string, at time.Time) (bool, error)
 }
 
 // IdempotentResponse is the first response to a request with an

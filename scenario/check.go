@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,6 +17,23 @@ import (
 // Result counts what a recert test run found.
 type Result struct {
 	Passed, Failed int
+	// UnknownExams are the exam codes failing lines name that the program
+	// does not know, in the order met: most often a scenario file written
+	// for another program, which the caller can say how to name.
+	UnknownExams []string
+}
+
+// noteUnknownExams adds the exams s names that p does not know.
+func (r *Result) noteUnknownExams(p *policy.Program, s *Scenario) {
+	codes := []string{s.Ask.Exam}
+	for _, ev := range s.Events {
+		codes = append(codes, ev.Exam)
+	}
+	for _, c := range codes {
+		if _, ok := p.Exam(c); c != "" && !ok && !slices.Contains(r.UnknownExams, c) {
+			r.UnknownExams = append(r.UnknownExams, c)
+		}
+	}
 }
 
 // Check runs every scenario in r and compares each answer with the line's
@@ -48,6 +66,7 @@ func Check(p *policy.Program, name string, r io.Reader, w io.Writer) (Result, er
 		}
 		if diffs := compare(s.Expect, out); len(diffs) > 0 {
 			res.Failed++
+			res.noteUnknownExams(p, s)
 			for _, d := range diffs {
 				fmt.Fprintf(w, "%s: %s\n", where, d)
 			}

@@ -129,7 +129,7 @@ func Parse(line []byte) (Scenario, error) {
 		return s, errors.New("the line is empty; a scenario is a JSON object")
 	}
 	if err := jsonv2.Unmarshal(line, &w); err != nil {
-		s.ID = idOf(line)
+		s.ID, s.Expect = probe(line)
 		return s, fmt.Errorf("%s", jsonErr(err))
 	}
 	s.ID, s.Expect = w.ID, w.Expect
@@ -326,22 +326,54 @@ func Zone(name string) (*time.Location, error) {
 	return loc, nil
 }
 
-// idOf digs the id out of a line that did not parse as a scenario, so
-// that its error answer still names it. It reads the line as strictly as
-// Parse does (names match case-sensitively, UTF-8 is checked), and gives
-// null when the line is not valid JSON: echoing bytes from a broken line
-// could make the answer itself invalid.
-func idOf(line []byte) json.RawMessage {
-	var probe struct {
-		ID jsontext.Value `json:"id"`
-	}
+// probe digs the id and the expect object out of a line that did not
+// parse as a scenario, so that its error answer still names it and recert
+// test can still check that the line is refused (a field of the wrong
+// JSON type is such a line). It reads the line as strictly as Parse does
+// (names match case-sensitively, UTF-8 is checked), and gives a null id
+// and no expect when the line is not valid JSON: echoing bytes from a
+// broken line could make the answer itself invalid.
+func probe(line []byte) (id, expect json.RawMessage) {
+	var p struct{ ID, Expect jsontext.Value }
 	// Only the first JSON value counts, so trailing junk does not hide an
 	// otherwise readable id.
+	id = json.RawMessage("null")
 	v, err := jsontext.NewDecoder(bytes.NewReader(line)).ReadValue()
-	if err == nil && jsonv2.Unmarshal(v, &probe) == nil && len(probe.ID) > 0 {
-		return json.RawMessage(probe.ID)
+	if err != nil || v.Kind() != '{' {
+		return id, nil
 	}
-	return json.RawMessage("null")
+	// Each member on its own: a wrong type elsewhere in the object (the
+	// very fault being reported) must not hide the id or the expectation.
+	dec := jsontext.NewDecoder(bytes.NewReader(v))
+	if _, err := dec.ReadToken(); err != nil {
+		return id, nil
+	}
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return id, expect
+		}
+		name := tok.String() // before the next read voids tok
+		val, err := dec.ReadValue()
+		if err != nil {
+			return id, expect
+		}
+		switch name {
+		case "id":
+			p.ID = val.Clone()
+		case "expect":
+			if val.Kind() == '{' {
+				p.Expect = val.Clone()
+			}
+		}
+	}
+	if len(p.ID) > 0 {
+		id = json.RawMessage(p.ID)
+	}
+	if len(p.Expect) > 0 {
+		expect = json.RawMessage(p.Expect)
+	}
+	return id, expect
 }
 
 func jsonErr(err error) string {

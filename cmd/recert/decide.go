@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -11,6 +14,13 @@ import (
 	"github.com/recert/recert/policy"
 	"github.com/recert/recert/scenario"
 )
+
+// programFlag registers --program on the commands that decide: decide,
+// test, status and plan. It was a flag of every command once, and did
+// nothing on most; serve has its own, which uploads the definition.
+func programFlag(cmd *cobra.Command) {
+	cmd.Flags().String("program", "", "program definition file (YAML); the built-in AWS reference program when empty")
+}
 
 // loadProgram returns the program the --program flag names, or the
 // built-in reference program.
@@ -56,14 +66,18 @@ func newDecide() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&explain, "explain", false, "add a plain-language explanation naming the rules to each answer")
 	cmd.Flags().IntVar(&workers, "workers", 0, "lines decided in parallel (default: one per CPU)")
+	programFlag(cmd)
 	return cmd
 }
 
 func newTest() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "test FILE...",
 		Short: "Run scenario files and compare each answer with its expect object",
-		Args:  cobra.MinimumNArgs(1),
+		Long: "test runs each line of the scenario files and compares the answer with the line's expect\n" +
+			"object, key by key. A line that is not a valid scenario (a field of the wrong JSON type,\n" +
+			"say) passes when it expects {\"error\":{\"code\":\"invalid_scenario\"}}.",
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := loadProgram(cmd)
 			if err != nil {
@@ -83,12 +97,36 @@ func newTest() *cobra.Command {
 				}
 				total.Passed += res.Passed
 				total.Failed += res.Failed
+				for _, e := range res.UnknownExams {
+					if !slices.Contains(total.UnknownExams, e) {
+						total.UnknownExams = append(total.UnknownExams, e)
+					}
+				}
 			}
 			fmt.Fprintf(w, "%d passed, %d failed\n", total.Passed, total.Failed)
+			if len(total.UnknownExams) > 0 {
+				path, _ := cmd.Flags().GetString("program")
+				which := "the built-in program " + p.Label()
+				if path != "" {
+					which = "program " + p.Label() + " (" + path + ")"
+				}
+				fmt.Fprintf(w, "%s has no exam %s: are these scenarios for another program? Name its definition with --program FILE (programs/*.yaml).\n",
+					which, strings.Join(quoteAll(total.UnknownExams), ", "))
+			}
 			if total.Failed > 0 || total.Passed == 0 {
 				return &exitError{code: 1}
 			}
 			return nil
 		},
 	}
+	programFlag(cmd)
+	return cmd
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(s)
+	}
+	return out
 }

@@ -68,7 +68,7 @@ with status 1, after importing every other row.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			st, err := openStore(ctx, db)
+			st, _, err := openStore(ctx, db)
 			if err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -35,8 +36,51 @@ func newRoot() *cobra.Command {
 		Short:         "A certification-program server and policy engine",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
-	root.PersistentFlags().String("program", "", "program definition file (YAML); the built-in AWS reference program when empty")
-	root.AddCommand(newDecide(), newTest(), newStatus(), newPlan(), newServe(), newValidate(), newImport(), newExport(), newRebuild())
+	root.SetVersionTemplate("recert {{.Version}}\n")
+	root.AddCommand(newDecide(), newTest(), newStatus(), newPlan(), newServe(), newValidate(), newImport(), newExport(),
+		newRebuild(), newToken())
 	return root
+}
+
+// buildVersion is set when a release is built:
+//
+//	go build -ldflags "-X main.buildVersion=v1.2.3" ./cmd/recert
+var buildVersion string
+
+// version is what recert --version and serve's banner say: the release
+// set at link time, else the module version go install recorded, else
+// the commit a build from a checkout was made at ("+dirty" when it had
+// uncommitted changes), else "devel".
+func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "+dirty"
+	}
+	return "devel-" + rev
 }

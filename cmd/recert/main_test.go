@@ -128,16 +128,26 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe to read while the server writes.
+// syncBuffer is a bytes.Buffer safe to read while the server writes. It
+// signals every write on changed, so a test waits for output without
+// polling.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{}
 }
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{changed: make(chan struct{}, 1)} }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.b.Write(p)
+	n, err := s.b.Write(p)
+	select {
+	case s.changed <- struct{}{}:
+	default: // a signal is pending already
+	}
+	return n, err
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
@@ -145,13 +155,29 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // SQLite file, and returns its URL and the admin token it printed.
 func startServer(t *testing.T) (string, string) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	db := filepath.Join(t.TempDir(), "recert.db")
+	url, out := serveOn(t, db)
+	m := regexp.MustCompile(`\nadmin token \(shown once; keep it\): (rct_\S+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("serve printed no admin token:\n%s", out.String())
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("serve did not create the database: %v", err)
+	}
+	return url, m[1]
+}
+
+// serveOn runs `recert serve` in-process on a free port over the database
+// db, with more flags if given, until the test ends. It returns the URL
+// and what serve has printed (its start lines are in it by then).
+func serveOn(t *testing.T, db string, flags ...string) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
 	root := newRoot()
-	out := &syncBuffer{}
+	out := newSyncBuffer()
 	root.SetOut(out)
 	root.SetErr(out)
-	root.SetArgs([]string{"serve", "--addr", "127.0.0.1:0", "--db", db})
+	root.SetArgs(append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, flags...))
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx) }()
 	t.Cleanup(func() {
@@ -159,19 +185,21 @@ func startServer(t *testing.T) (string, string) {
 		if err := <-done; err != nil {
 			t.Errorf("serve ended with %v", err)
 		}
-		if _, err := os.Stat(db); err != nil {
-			t.Errorf("serve did not create the database: %v", err)
-		}
 	})
-	re := regexp.MustCompile(`serving (http://\S+) .*\nadmin token \(shown once; keep it\): (rct_\S+)`)
-	for i := 0; i < 500; i++ {
+	// The banner is written before serving starts; the token line (or the
+	// line saying there is one) right after it.
+	re := regexp.MustCompile(`serving (http://\S+) .*\n(admin token|the database has an admin token)`)
+	for {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
-			return m[1], m[2]
+			return m[1], out
 		}
-		time.Sleep(10 * time.Millisecond)
+		select {
+		case err := <-done:
+			done <- nil // for the cleanup, which waits for it
+			t.Fatalf("serve ended before it printed its URL and token line (%v):\n%s", err, out.String())
+		case <-out.changed:
+		}
 	}
-	t.Fatalf("serve printed no URL and token:\n%s", out.String())
-	return "", ""
 }
 
 // TestServe checks what serve prints and that it answers with that token.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -27,7 +28,14 @@ func newPlan() *cobra.Command {
 			}
 			plan, err := p.Plan(h, at, args[1])
 			if errors.Is(err, policy.ErrUnknownCertification) {
-				return fmt.Errorf("program %s has no certification %q", p.ID, args[1])
+				ids := make([]string, 0, len(p.Certifications))
+				for _, c := range p.Certifications {
+					ids = append(ids, c.ID)
+				}
+				return fmt.Errorf("program %s has no certification %q; it has %s", p.Label(), args[1], strings.Join(ids, ", "))
+			}
+			if err != nil {
+				return err
 			}
 			if f.asJSON {
 				return writeJSON(cmd.OutOrStdout(), planJSON(plan))

@@ -1,13 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -17,46 +17,62 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/recert/recert/app"
+	"github.com/recert/recert/definition"
 	"github.com/recert/recert/httpapi"
 )
 
 func newServe() *cobra.Command {
-	var addr, db string
+	var addr, db, program string
 	var noToken bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the HTTP server",
 		Long: "serve runs the HTTP API on --addr over the database --db: by default an embedded SQLite\n" +
-			"file recert.db in the working directory, created when absent; a postgres:// URL runs the\n" +
-			"same server on PostgreSQL, and several servers may share one PostgreSQL database.\n" +
-			"It prints the URL and a new admin token, shown once.",
+			"file recert.db in the working directory, created when absent (sqlite:PATH or a plain path\n" +
+			"for another); a postgres:// URL or a keyword DSN (host=... dbname=...) runs the same server\n" +
+			"on PostgreSQL, and several servers may share one PostgreSQL database.\n" +
+			"--program FILE uploads that definition (unless its id and version are stored already) and\n" +
+			"makes it the active version of its program.\n" +
+			"It prints the URL and, when the database has no admin token that still works, a new one,\n" +
+			"shown once; recert token create makes more.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return serve(ctx, cmd, addr, db, !noToken)
+			return serve(ctx, cmd, serveConfig{addr: addr, db: db, program: program, token: !noToken})
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "the address to listen on")
 	dbFlag(cmd.Flags(), &db)
-	cmd.Flags().BoolVar(&noToken, "no-token", false, "do not create an admin token at start")
+	cmd.Flags().StringVar(&program, "program", "", "a program definition (YAML) to upload and activate at start")
+	cmd.Flags().BoolVar(&noToken, "no-token", false, "never create an admin token at start, even when the database has none")
 	return cmd
+}
+
+type serveConfig struct {
+	addr, db, program string
+	token             bool
 }
 
 // serve runs until ctx ends, then shuts down gracefully: requests in
 // flight finish (up to ten seconds) and the store is closed.
-func serve(ctx context.Context, cmd *cobra.Command, addr, db string, token bool) error {
+func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 	out := cmd.OutOrStdout()
-	st, err := openStore(ctx, db)
+	st, spec, err := openStore(ctx, c.db)
 	if err != nil {
-		return fmt.Errorf("opening the database %s: %w", db, err)
+		return err
 	}
 	defer st.Close()
 	a := app.New(st)
 	if err := a.Ready(ctx); err != nil {
-		return fmt.Errorf("the database %s is not ready: %w", db, err)
+		return scrub(fmt.Errorf("%s is not ready: %w", spec.display, err), spec.password)
 	}
-	ln, err := net.Listen("tcp", addr)
+	if c.program != "" {
+		if err := activateFile(ctx, a, c.program); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
 	}
@@ -68,14 +84,18 @@ func serve(ctx context.Context, cmd *cobra.Command, addr, db string, token bool)
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	fmt.Fprintf(out, "recert is serving http://%s (database %s, programs %s)\n", ln.Addr(), redact(db), activePrograms(ctx, a))
-	if token {
-		secret, err := a.BootstrapAdmin(ctx)
+	fmt.Fprintf(out, "recert %s is serving http://%s (database %s, programs %s)\n", version(), ln.Addr(), spec.display, activePrograms(ctx, a))
+	if c.token {
+		secret, err := a.BootstrapAdminIfNone(ctx)
 		if err != nil {
 			ln.Close()
-			return fmt.Errorf("creating the admin token: %w", err)
+			return scrub(fmt.Errorf("creating the admin token: %w", err), spec.password)
 		}
-		fmt.Fprintf(out, "admin token (shown once; keep it): %s\n", secret)
+		if secret != "" {
+			fmt.Fprintf(out, "admin token (shown once; keep it): %s\n", secret)
+		} else {
+			fmt.Fprintln(out, "the database has an admin token already; recert token create --role admin makes another")
+		}
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -96,23 +116,51 @@ func serve(ctx context.Context, cmd *cobra.Command, addr, db string, token bool)
 	return nil
 }
 
-// redact hides a PostgreSQL URL's password in what serve prints.
-func redact(dsn string) string {
-	if u, err := parseURL(dsn); err == nil && u != "" {
-		return u
+// activateFile uploads the definition at path and activates it. A version
+// stored already is activated as stored, provided it is the same text: a
+// file edited without a new version is refused rather than ignored, and
+// the version active before stays active.
+func activateFile(ctx context.Context, a *app.App, path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("--program: %w", err)
 	}
-	return dsn
-}
-
-func parseURL(dsn string) (string, error) {
-	u, err := url.Parse(dsn)
-	if err != nil || u.Scheme == "" || u.User == nil {
-		return "", err
+	p, err := definition.Parse(path, src)
+	if err != nil {
+		return fmt.Errorf("--program: %w", err)
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	_, err = a.UploadProgram(ctx, app.System, path, src)
+	if err != nil && app.ErrorCode(err) != app.CodeExists {
+		return fmt.Errorf("--program: %w", err)
 	}
-	return u.String(), nil
+	previous := ""
+	if err != nil { // stored already: activate it only if it is this text
+		infos, err := a.Programs(ctx, app.System)
+		if err != nil {
+			return fmt.Errorf("--program: %w", err)
+		}
+		for _, in := range infos {
+			if in.ID == p.ID && in.Active {
+				previous = in.Version
+			}
+		}
+	}
+	if _, err := a.ActivateProgram(ctx, app.System, p.ID, p.Version); err != nil {
+		return fmt.Errorf("--program: activating %s@%s: %w", p.ID, p.Version, err)
+	}
+	stored, err := a.ProgramSource(ctx, app.System, p.ID)
+	if err != nil {
+		return fmt.Errorf("--program: %w", err)
+	}
+	if !bytes.Equal(stored, src) {
+		if previous != "" && previous != p.Version {
+			if _, err := a.ActivateProgram(ctx, app.System, p.ID, previous); err != nil {
+				return fmt.Errorf("--program: reactivating %s@%s: %w", p.ID, previous, err)
+			}
+		}
+		return fmt.Errorf("--program: %s: program %s version %s is stored already with another definition; give the file a new version", path, p.ID, p.Version)
+	}
+	return nil
 }
 
 // sweepExpiries records lapsed certifications in the ledger at start and

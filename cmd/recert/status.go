@@ -25,6 +25,7 @@ type candidateFlags struct {
 func (f *candidateFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.at, "at", "", "the moment to judge at, RFC 3339 (default: now)")
 	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print JSON instead of a table")
+	programFlag(cmd)
 }
 
 // load reads the program, the history file and the moment. The clock is

@@ -57,6 +57,9 @@ func TestEveryOperation(t *testing.T) {
 	if !activated.Active {
 		t.Fatalf("activate: %+v", activated)
 	}
+	if v := must(c.GetProgramVersionWithResponse(ctx, "aws", "2027.1.0"))(t).JSON200; v == nil || v.Version != "2027.1.0" {
+		t.Fatalf("program version: %+v", v)
+	}
 	def := must(c.ProgramDefinitionWithResponse(ctx, "aws"))(t)
 	if !bytes.Equal(def.Body, source) || (*def.YAML200)["version"] != "2027.1.0" || (*def.YAML200)["id"] != "aws" {
 		t.Fatalf("definition: the download is not the upload\n%.300s", def.Body)
@@ -142,6 +145,9 @@ func TestEveryOperation(t *testing.T) {
 	tok := must(c.CreateTokenWithResponse(ctx, nil, apiclient.TokenRequest{Role: apiclient.TokenRequestRoleStaff, Name: ptr("desk")}))(t).JSON201
 	if toks := must(c.ListTokensWithResponse(ctx, nil))(t).JSON200; !slices.ContainsFunc(toks.Items, func(i apiclient.TokenInfo) bool { return i.Id == tok.Id }) {
 		t.Fatalf("tokens: %+v", toks.Items)
+	}
+	if got := must(c.GetTokenWithResponse(ctx, tok.Id))(t).JSON200; got == nil || got.Id != tok.Id {
+		t.Fatalf("token: %+v", got)
 	}
 	must(c.RevokeTokenWithResponse(ctx, tok.Id))(t)
 

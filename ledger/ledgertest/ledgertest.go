@@ -71,6 +71,7 @@ func Run(t *testing.T, open func(t *testing.T) ledger.Store) {
 		{"Views/Fees", testListFees},
 		{"Views/Truncate", testTruncateViews},
 		{"Tokens", testTokens},
+		{"Tokens/Expiry", testTokenExpiry},
 		{"Idempotency", testIdempotency},
 		{"Imports", testImports},
 		{"Tx/Rollback", testRollback},

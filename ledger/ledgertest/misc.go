@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/recert/recert/ledger"
 )
@@ -66,6 +67,76 @@ func testTokens(t *testing.T, s ledger.Store) {
 	wantErr(t, "TokenByHash of a deleted token", err, ledger.ErrNotFound)
 	err = s.Update(ctx, func(tx ledger.Tx) error { return tx.DeleteToken(ctx, "t1") })
 	wantErr(t, "DeleteToken of an unknown token", err, ledger.ErrNotFound)
+}
+
+// testTokenExpiry: an expiry is kept to the microsecond, "never" (the
+// zero time) comes back as the zero time, and HasToken counts a token
+// until the instant it expires, by role.
+func testTokenExpiry(t *testing.T, s ledger.Store) {
+	ctx := t.Context()
+	has := func(role string, when time.Time) bool {
+		t.Helper()
+		var ok bool
+		view(t, s, func(tx ledger.Tx) (err error) {
+			ok, err = tx.HasToken(ctx, role, when)
+			return err
+		})
+		return ok
+	}
+	if has("admin", at(1, 0)) {
+		t.Fatal("HasToken on an empty store = true")
+	}
+	err := s.View(ctx, func(tx ledger.Tx) error { _, err := tx.Token(ctx, "nope"); return err })
+	wantErr(t, "Token of an unknown id", err, ledger.ErrNotFound)
+	expires := at(10, 12)
+	h1, h2 := sha256.Sum256([]byte("expiring")), sha256.Sum256([]byte("forever"))
+	expiring := ledger.Token{ID: "te", Hash: h1[:], Role: "admin", Name: "for a week", CreatedAt: at(3, 8), ExpiresAt: expires}
+	forever := ledger.Token{ID: "tf", Hash: h2[:], Role: "staff", Name: "desk", CreatedAt: at(3, 9)}
+	update(t, s, func(tx ledger.Tx) error {
+		if err := tx.CreateToken(ctx, expiring); err != nil {
+			return err
+		}
+		return tx.CreateToken(ctx, forever)
+	})
+	for _, want := range []ledger.Token{expiring, forever} {
+		var got ledger.Token
+		view(t, s, func(tx ledger.Tx) (err error) {
+			got, err = tx.TokenByHash(ctx, want.Hash)
+			return err
+		})
+		same(t, "TokenByHash of "+want.ID, want, got)
+		var byID ledger.Token
+		view(t, s, func(tx ledger.Tx) (err error) {
+			byID, err = tx.Token(ctx, want.ID)
+			return err
+		})
+		same(t, "Token "+want.ID, want, byID)
+		if got.ExpiresAt.IsZero() != want.ExpiresAt.IsZero() {
+			t.Errorf("%s: ExpiresAt %v, want %v", want.ID, got.ExpiresAt, want.ExpiresAt)
+		}
+	}
+	var list []ledger.Token
+	view(t, s, func(tx ledger.Tx) (err error) {
+		list, err = tx.ListTokens(ctx, ledger.Page{Limit: 10})
+		return err
+	})
+	same(t, "ListTokens with expiries", []ledger.Token{expiring, forever}, list)
+
+	for _, c := range []struct {
+		role string
+		when time.Time
+		want bool
+	}{
+		{"admin", expires.Add(-time.Microsecond), true},
+		{"admin", expires, false}, // expired at its instant
+		{"admin", expires.Add(time.Hour), false},
+		{"staff", at(28, 0).AddDate(50, 0, 0), true}, // never expires
+		{"center", at(1, 0), false},
+	} {
+		if got := has(c.role, c.when); got != c.want {
+			t.Errorf("HasToken(%s, %v) = %v, want %v", c.role, c.when, got, c.want)
+		}
+	}
 }
 
 func testIdempotency(t *testing.T, s ledger.Store) {

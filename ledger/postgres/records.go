@@ -203,9 +203,9 @@ func (t *tx) ResetSeats(ctx context.Context) error {
 
 // CreateToken stores a token; ErrExists when its id or hash is taken.
 func (t *tx) CreateToken(ctx context.Context, k ledger.Token) error {
-	tag, err := t.tx.Exec(ctx, `INSERT INTO tokens (id, hash, role, subject, name, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-		k.ID, blob(k.Hash), k.Role, k.Subject, k.Name, k.CreatedAt)
+	tag, err := t.tx.Exec(ctx, `INSERT INTO tokens (id, hash, role, subject, name, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+		k.ID, blob(k.Hash), k.Role, k.Subject, k.Name, k.CreatedAt, expiry(k.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("postgres: create token %s: %w", k.ID, err)
 	}
@@ -215,30 +215,48 @@ func (t *tx) CreateToken(ctx context.Context, k ledger.Token) error {
 	return nil
 }
 
-// TokenByHash finds a token by the SHA-256 of its secret.
+// expiry stores "never" (the zero time) as NULL.
+func expiry(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+const tokenColumns = `id, hash, role, subject, name, created_at, expires_at`
+
+func scanToken(r pgx.CollectableRow) (ledger.Token, error) {
+	var k ledger.Token
+	var expires *time.Time
+	err := r.Scan(&k.ID, &k.Hash, &k.Role, &k.Subject, &k.Name, &k.CreatedAt, &expires)
+	k.CreatedAt = k.CreatedAt.UTC()
+	if expires != nil {
+		k.ExpiresAt = expires.UTC()
+	}
+	return k, err
+}
+
+// TokenByHash finds a token by the SHA-256 of its secret, expired or not:
+// app decides whether it still authenticates.
 func (t *tx) TokenByHash(ctx context.Context, hash []byte) (ledger.Token, error) {
-	rows, err := t.tx.Query(ctx, `SELECT id, hash, role, subject, name, created_at
-		FROM tokens WHERE hash = $1`, blob(hash))
-	return one(rows, err, func(r pgx.CollectableRow) (ledger.Token, error) {
-		var k ledger.Token
-		err := r.Scan(&k.ID, &k.Hash, &k.Role, &k.Subject, &k.Name, &k.CreatedAt)
-		return k, err
-	}, "token")
+	rows, err := t.tx.Query(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = $1`, blob(hash))
+	return one(rows, err, scanToken, "token")
+}
+
+// Token finds a token by id.
+func (t *tx) Token(ctx context.Context, id string) (ledger.Token, error) {
+	rows, err := t.tx.Query(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE id = $1`, id)
+	return one(rows, err, scanToken, "token "+id)
 }
 
 // ListTokens pages through tokens in id order.
 func (t *tx) ListTokens(ctx context.Context, p ledger.Page) ([]ledger.Token, error) {
-	rows, err := t.tx.Query(ctx, `SELECT id, hash, role, subject, name, created_at FROM tokens
+	rows, err := t.tx.Query(ctx, `SELECT `+tokenColumns+` FROM tokens
 		WHERE id > $1 ORDER BY id LIMIT $2`, p.After, limit(p.Limit))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list tokens: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Token, error) {
-		var k ledger.Token
-		err := r.Scan(&k.ID, &k.Hash, &k.Role, &k.Subject, &k.Name, &k.CreatedAt)
-		k.CreatedAt = k.CreatedAt.UTC()
-		return k, err
-	})
+	out, err := pgx.CollectRows(rows, scanToken)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list tokens: %w", err)
 	}
@@ -255,6 +273,18 @@ func (t *tx) DeleteToken(ctx context.Context, id string) error {
 		return fmt.Errorf("postgres: token %q: %w", id, ledger.ErrNotFound)
 	}
 	return nil
+}
+
+// HasToken answers whether a token of the role is unexpired at the
+// instant at. A token expires at its ExpiresAt: from then on it is gone.
+func (t *tx) HasToken(ctx context.Context, role string, at time.Time) (bool, error) {
+	var ok bool
+	err := t.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tokens WHERE role = $1 AND (expires_at IS NULL OR expires_at > $2))`,
+		role, at).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("postgres: has %s token: %w", role, err)
+	}
+	return ok, nil
 }
 
 // IdempotentResponse returns the saved first response, or ErrNotFound.

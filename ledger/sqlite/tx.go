@@ -96,8 +96,8 @@ func (t *tx) CreateToken(ctx context.Context, tok ledger.Token) error {
 	if err := t.writable("CreateToken"); err != nil {
 		return err
 	}
-	_, err := t.exec(ctx, `INSERT INTO tokens (id, hash, role, subject, name, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		tok.ID, blob(tok.Hash), tok.Role, tok.Subject, tok.Name, micros(tok.CreatedAt))
+	_, err := t.exec(ctx, `INSERT INTO tokens (id, hash, role, subject, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		tok.ID, blob(tok.Hash), tok.Role, tok.Subject, tok.Name, micros(tok.CreatedAt), expiryMicros(tok.ExpiresAt))
 	if isConstraint(err) {
 		return fmt.Errorf("ledger/sqlite: token %q: %w", tok.ID, ledger.ErrExists)
 	}
@@ -107,19 +107,58 @@ func (t *tx) CreateToken(ctx context.Context, tok ledger.Token) error {
 	return nil
 }
 
-// TokenByHash finds a token by the SHA-256 of its secret.
-func (t *tx) TokenByHash(ctx context.Context, hash []byte) (ledger.Token, error) {
+// expiryMicros stores "never" (the zero time) as 0, which no real expiry
+// can be: UnixMicro of the zero time is a large negative number, and
+// comparisons with it would read as long expired.
+func expiryMicros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return micros(t)
+}
+
+func fromExpiryMicros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return fromMicros(us)
+}
+
+const tokenColumns = `id, hash, role, subject, name, created_at, expires_at`
+
+// scanToken reads one row of tokenColumns.
+func scanToken(scan func(...any) error) (ledger.Token, error) {
 	var tok ledger.Token
-	var created int64
-	err := t.tx.QueryRowContext(ctx, `SELECT id, hash, role, subject, name, created_at FROM tokens WHERE hash = ?`, blob(hash)).
-		Scan(&tok.ID, &tok.Hash, &tok.Role, &tok.Subject, &tok.Name, &created)
+	var created, expires int64
+	if err := scan(&tok.ID, &tok.Hash, &tok.Role, &tok.Subject, &tok.Name, &created, &expires); err != nil {
+		return ledger.Token{}, err
+	}
+	tok.CreatedAt, tok.ExpiresAt = fromMicros(created), fromExpiryMicros(expires)
+	return tok, nil
+}
+
+// TokenByHash finds a token by the SHA-256 of its secret, expired or not:
+// app decides whether it still authenticates.
+func (t *tx) TokenByHash(ctx context.Context, hash []byte) (ledger.Token, error) {
+	tok, err := scanToken(t.tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, blob(hash)).Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ledger.Token{}, fmt.Errorf("ledger/sqlite: token: %w", ledger.ErrNotFound)
 	}
 	if err != nil {
 		return ledger.Token{}, fmt.Errorf("ledger/sqlite: token by hash: %w", err)
 	}
-	tok.CreatedAt = fromMicros(created)
+	return tok, nil
+}
+
+// Token finds a token by id.
+func (t *tx) Token(ctx context.Context, id string) (ledger.Token, error) {
+	tok, err := scanToken(t.tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE id = ?`, id).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ledger.Token{}, fmt.Errorf("ledger/sqlite: token %q: %w", id, ledger.ErrNotFound)
+	}
+	if err != nil {
+		return ledger.Token{}, fmt.Errorf("ledger/sqlite: token %q: %w", id, err)
+	}
 	return tok, nil
 }
 
@@ -127,15 +166,10 @@ func (t *tx) TokenByHash(ctx context.Context, hash []byte) (ledger.Token, error)
 func (t *tx) ListTokens(ctx context.Context, p ledger.Page) ([]ledger.Token, error) {
 	var out []ledger.Token
 	err := t.query(ctx, func(rows *sql.Rows) error {
-		var tok ledger.Token
-		var created int64
-		if err := rows.Scan(&tok.ID, &tok.Hash, &tok.Role, &tok.Subject, &tok.Name, &created); err != nil {
-			return err
-		}
-		tok.CreatedAt = fromMicros(created)
+		tok, err := scanToken(rows.Scan)
 		out = append(out, tok)
-		return nil
-	}, `SELECT id, hash, role, subject, name, created_at FROM tokens WHERE id > ? ORDER BY id LIMIT ?`, p.After, limit(p.Limit))
+		return err
+	}, `SELECT `+tokenColumns+` FROM tokens WHERE id > ? ORDER BY id LIMIT ?`, p.After, limit(p.Limit))
 	if err != nil {
 		return nil, fmt.Errorf("ledger/sqlite: list tokens: %w", err)
 	}
@@ -155,6 +189,18 @@ func (t *tx) DeleteToken(ctx context.Context, id string) error {
 		return errors.Join(fmt.Errorf("ledger/sqlite: token %q: %w", id, ledger.ErrNotFound), err)
 	}
 	return nil
+}
+
+// HasToken answers whether a token of the role is unexpired at the
+// instant at. A token expires at its ExpiresAt: from then on it is gone.
+func (t *tx) HasToken(ctx context.Context, role string, at time.Time) (bool, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM tokens WHERE role = ? AND (expires_at = 0 OR expires_at > ?) LIMIT 1)`,
+		role, micros(at)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("ledger/sqlite: has %s token: %w", role, err)
+	}
+	return n > 0, nil
 }
 
 // IdempotentResponse returns the first response saved under the caller's
