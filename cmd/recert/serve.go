@@ -24,6 +24,7 @@ import (
 func newServe() *cobra.Command {
 	var addr, db, program string
 	var noToken bool
+	var idemTTL time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the HTTP server",
@@ -39,19 +40,24 @@ func newServe() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return serve(ctx, cmd, serveConfig{addr: addr, db: db, program: program, token: !noToken})
+			if idemTTL <= 0 {
+				return fmt.Errorf("--idempotency-ttl must be positive, not %s", idemTTL)
+			}
+			return serve(ctx, cmd, serveConfig{addr: addr, db: db, program: program, token: !noToken, idemTTL: idemTTL})
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "the address to listen on")
 	dbFlag(cmd.Flags(), &db)
 	cmd.Flags().StringVar(&program, "program", "", "a program definition (YAML) to upload and activate at start")
 	cmd.Flags().BoolVar(&noToken, "no-token", false, "never create an admin token at start, even when the database has none")
+	cmd.Flags().DurationVar(&idemTTL, "idempotency-ttl", app.DefaultIdempotencyTTL, "how long a response is replayed for a retry with its Idempotency-Key")
 	return cmd
 }
 
 type serveConfig struct {
 	addr, db, program string
 	token             bool
+	idemTTL           time.Duration
 }
 
 // serve runs until ctx ends, then shuts down gracefully: requests in
@@ -63,7 +69,7 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 		return err
 	}
 	defer st.Close()
-	a := app.New(st)
+	a := app.New(st, app.WithIdempotencyTTL(c.idemTTL))
 	if err := a.Ready(ctx); err != nil {
 		return scrub(fmt.Errorf("%s is not ready: %w", spec.display, err), spec.password)
 	}
@@ -164,7 +170,7 @@ func activateFile(ctx context.Context, a *app.App, path string) error {
 }
 
 // sweepExpiries records lapsed certifications in the ledger at start and
-// then hourly, until ctx ends. Several servers on one database may all run
+// then hourly, until ctx ends, and purges expired idempotency keys. Several servers on one database may all run
 // it: the sweep appends an expiry once, whoever gets there first.
 func sweepExpiries(ctx context.Context, a *app.App, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
@@ -174,6 +180,13 @@ func sweepExpiries(ctx context.Context, a *app.App, log *slog.Logger) {
 			log.Error("sweeping expired certifications", "err", err)
 		} else if n > 0 {
 			log.Info("recorded expired certifications", "count", n)
+		}
+		// Idempotency keys expire: their first responses are deleted once
+		// older than the TTL (a retry after that is a new request).
+		if n, err := a.PurgeIdempotency(ctx); err != nil && ctx.Err() == nil {
+			log.Error("purging expired idempotency keys", "err", err)
+		} else if n > 0 {
+			log.Info("purged expired idempotency keys", "count", n)
 		}
 		select {
 		case <-ctx.Done():
