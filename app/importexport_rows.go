@@ -86,7 +86,7 @@ func checkRowText(line []byte) *RowError {
 		}
 		var se *jsontext.SyntacticError
 		if errors.As(err, &se) {
-			field := rowField(string(se.JSONPointer))
+			field := FieldOf(string(se.JSONPointer))
 			switch {
 			case errors.Is(err, jsontext.ErrDuplicateName):
 				return &RowError{Field: field, Message: "the member appears twice on the line"}
@@ -102,9 +102,9 @@ func checkRowText(line []byte) *RowError {
 			continue
 		}
 		pointer := string(dec.StackPointer())
-		if i := controlIn(tok.String(), pointer == "/source"); i >= 0 {
+		if i := ControlAt(tok.String(), pointer == "/source"); i >= 0 {
 			r, _ := utf8.DecodeRuneInString(tok.String()[i:])
-			return &RowError{Field: strings.Trim(strconv.QuoteToASCII(rowField(pointer)), `"`), Message: fmt.Sprintf("holds the control character %U; no field takes control characters", r)}
+			return &RowError{Field: strings.Trim(strconv.QuoteToASCII(FieldOf(pointer)), `"`), Message: fmt.Sprintf("holds the control character %U; no field takes control characters", r)}
 		}
 	}
 }
@@ -114,47 +114,11 @@ func checkCellText(line int64, col, v string) *RowError {
 	if !utf8.ValidString(v) {
 		return &RowError{Row: line, Field: col, Message: "not valid UTF-8"}
 	}
-	if i := controlIn(v, false); i >= 0 {
+	if i := ControlAt(v, false); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(v[i:])
 		return &RowError{Row: line, Field: col, Message: fmt.Sprintf("holds the control character %U; no column takes control characters", r)}
 	}
 	return nil
-}
-
-// controlIn is the byte index of the first control character of s (C0,
-// DEL and C1), or -1. With lines set, tab, newline and carriage return
-// are text.
-func controlIn(s string, lines bool) int {
-	for i, r := range s {
-		if r < 0x20 && lines && (r == '\t' || r == '\n' || r == '\r') {
-			continue
-		}
-		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
-			return i
-		}
-	}
-	return -1
-}
-
-// rowField spells a JSON Pointer as a field name: /domains/0/domain is
-// domains[0].domain.
-func rowField(pointer string) string {
-	if pointer == "" {
-		return ""
-	}
-	var b strings.Builder
-	for _, tok := range strings.Split(pointer[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
-			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(tok)
-	}
-	return b.String()
 }
 
 // readLine returns the next line without its end, however long: a

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/recert/recert/ledger"
@@ -44,14 +43,11 @@ func checkText(field, s string, max int) error {
 	if !utf8.ValidString(s) {
 		return invalid(field, "%s is not valid UTF-8", field)
 	}
-	n := 0
-	for i, r := range s {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return invalid(field, "%s holds a control character (U+%04X) at byte %d", field, r, i)
-		}
-		n++
+	if i := ControlAt(s, false); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return invalid(field, "%s holds a control character (%U) at byte %d", field, r, i)
 	}
-	if n > max {
+	if utf8.RuneCountInString(s) > max {
 		return invalid(field, "%s is longer than %d characters", field, max)
 	}
 	return nil
@@ -97,4 +93,42 @@ func checkCursor(p ledger.Page) error {
 		return invalid("after", "the cursor %s was not given by a page of this list", quoteShort(p.After))
 	}
 	return nil
+}
+
+// ControlAt is the byte index of the first control character of s (C0,
+// DEL and C1), or -1. With lines set, tab, newline and carriage return
+// are text (a program definition's source). The HTTP API and import both
+// refuse what it finds, so it is the one definition of a control
+// character for recert.
+func ControlAt(s string, lines bool) int {
+	for i, r := range s {
+		if r < 0x20 && lines && (r == '\t' || r == '\n' || r == '\r') {
+			continue
+		}
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			return i
+		}
+	}
+	return -1
+}
+
+// FieldOf spells a JSON Pointer as the API's field names do: /domains/0/
+// domain is domains[0].domain.
+func FieldOf(pointer string) string {
+	if pointer == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, tok := range strings.Split(pointer[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
 }

@@ -43,10 +43,10 @@ func checkJSONText(body []byte) error {
 			continue
 		}
 		s := tok.String()
-		if i := controlAt(s, false); i >= 0 {
+		if i := app.ControlAt(s, false); i >= 0 {
 			// The field is spelt with escapes: a problem that names it
 			// must not carry the control character itself.
-			field := strings.Trim(strconv.QuoteToASCII(fieldOf(string(dec.StackPointer()))), `"`)
+			field := strings.Trim(strconv.QuoteToASCII(app.FieldOf(string(dec.StackPointer()))), `"`)
 			r, _ := utf8.DecodeRuneInString(s[i:])
 			what := "the value of " + field
 			if isName(dec) {
@@ -72,7 +72,7 @@ func textProblem(err error) error {
 	if !errors.As(err, &se) {
 		return nil
 	}
-	field := fieldOf(string(se.JSONPointer))
+	field := app.FieldOf(string(se.JSONPointer))
 	switch {
 	case errors.Is(err, jsontext.ErrDuplicateName):
 		return fail(app.CodeInvalid, field, fmt.Sprintf("the member %s appears twice; send each member once", field))
@@ -84,42 +84,6 @@ func textProblem(err error) error {
 		return fail(app.CodeInvalid, field, fmt.Sprintf("%s is not valid UTF-8 (at byte %d)", where, se.ByteOffset))
 	}
 	return nil
-}
-
-// fieldOf spells a JSON Pointer as the API's field names do: /domains/0/
-// domain is domains[0].domain.
-func fieldOf(pointer string) string {
-	if pointer == "" {
-		return ""
-	}
-	var b strings.Builder
-	for _, tok := range strings.Split(pointer[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
-			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(tok)
-	}
-	return b.String()
-}
-
-// controlAt is the byte index of the first control character of s (C0,
-// DEL and C1), or -1. With lines set, tab, newline and carriage return
-// are text.
-func controlAt(s string, lines bool) int {
-	for i, r := range s {
-		if r < 0x20 && lines && (r == '\t' || r == '\n' || r == '\r') {
-			continue
-		}
-		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
-			return i
-		}
-	}
-	return -1
 }
 
 // checkDocumentText refuses an upload that is not UTF-8 text with lines:
@@ -138,7 +102,7 @@ func checkDocumentText(field string, body []byte) error {
 		line, col := lineCol(body, i)
 		return fail(app.CodeInvalid, field, fmt.Sprintf("%s: line %d, column %d: not valid UTF-8 (byte %d)", field, line, col, i))
 	}
-	if i := controlAt(string(body), true); i >= 0 {
+	if i := app.ControlAt(string(body), true); i >= 0 {
 		r, _ := utf8.DecodeRune(body[i:])
 		line, col := lineCol(body, i)
 		return fail(app.CodeInvalid, field, fmt.Sprintf("%s: line %d, column %d: the control character %U is not text", field, line, col, r))
@@ -160,7 +124,7 @@ func checkParam(name, v string) error {
 	if !utf8.ValidString(v) {
 		return fail(app.CodeInvalid, name, name+" is not valid UTF-8")
 	}
-	if i := controlAt(v, false); i >= 0 {
+	if i := app.ControlAt(v, false); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(v[i:])
 		return fail(app.CodeInvalid, name, fmt.Sprintf("%s holds the control character %U", name, r))
 	}

@@ -133,8 +133,8 @@ func TestDefinitionText(t *testing.T) {
 func TestFieldOf(t *testing.T) {
 	for in, want := range map[string]string{"": "", "/name": "name", "/domains/0/domain": "domains[0].domain",
 		"/a~1b/c~0d": "a/b.c~d", "/0": "0"} {
-		if got := fieldOf(in); got != want {
-			t.Errorf("fieldOf(%q) = %q, want %q", in, got, want)
+		if got := app.FieldOf(in); got != want {
+			t.Errorf("app.FieldOf(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -158,7 +158,7 @@ func FuzzDecodeJSON(f *testing.F) {
 				t.Fatalf("accepted %q, which is not valid UTF-8 JSON", body)
 			}
 			for _, s := range append([]string{in.Candidate, in.Exam, in.On, in.Appointment, in.Form}, domainNames(in.Domains)...) {
-				if controlAt(s, false) >= 0 {
+				if app.ControlAt(s, false) >= 0 {
 					t.Fatalf("accepted %q with a control character in %q", body, s)
 				}
 			}
