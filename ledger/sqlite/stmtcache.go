@@ -36,8 +36,9 @@ func (c *stmtCache) warm(ctx context.Context, queries []string) {
 	for _, q := range queries {
 		c.mu.Lock()
 		_, ok := c.stmts[q]
+		full := len(c.stmts) > 500
 		c.mu.Unlock()
-		if ok || len(c.stmts) > 500 {
+		if ok || full {
 			continue
 		}
 		s, err := c.pool.PrepareContext(ctx, q)
