@@ -175,6 +175,10 @@ func (a *App) saveResponse(ctx context.Context, tx ledger.Tx, pr Principal, v, s
 		return nil
 	}
 	st, body := rec.render(stored, failure)
+	status, answer := st, body
+	if failure == nil && !sameValue(v, stored) {
+		status, answer = rec.render(v, nil)
+	}
 	err := tx.SaveIdempotentResponse(ctx, ledger.IdempotentResponse{Key: rec.key, Principal: pr.TokenID, RequestHash: rec.hash,
 		Status: st, Body: body, CreatedAt: a.now().UTC()})
 	if errors.Is(err, ledger.ErrExists) || errors.Is(err, ledger.ErrConflict) {
@@ -183,8 +187,19 @@ func (a *App) saveResponse(ctx context.Context, tx ledger.Tx, pr Principal, v, s
 	if err != nil {
 		return storeErr(err, "idempotency key")
 	}
-	rec.status, rec.body = rec.render(v, failure)
+	rec.status, rec.body = status, answer
 	return nil
+}
+
+// sameValue reports whether the answer and what is stored are one value,
+// so that it is rendered once. Only a response holding a secret differs.
+func sameValue(v, stored any) (same bool) {
+	defer func() {
+		if recover() != nil { // an uncomparable value: render both
+			same = false
+		}
+	}()
+	return v == stored
 }
 
 // rememberRefusal stores a refusal under the request's key, in a

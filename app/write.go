@@ -57,8 +57,10 @@ type locked struct {
 	// ap is the appointment the op names, as the locked stream says it is.
 	ap ledger.Appointment
 	// base is the stream's version when it was locked; staged events
-	// follow it.
+	// follow it. old is the read models the locked stream projects to,
+	// which are the ones stored.
 	base   int64
+	old    ledger.View
 	staged []ledger.Event
 }
 
@@ -119,6 +121,7 @@ func (w *locked) lock(o op) error {
 		return err
 	}
 	w.s, w.base = s, s.version
+	w.old = project(s.prog, s.cand.ID, s.events, s.hist)
 	if o.appointment == "" {
 		return nil
 	}
@@ -183,6 +186,11 @@ func (w *locked) flush() error {
 		return storeErr(err, "stream of "+w.s.cand.ID)
 	}
 	v := project(w.s.prog, w.s.cand.ID, w.s.events, w.s.hist)
+	if d, ok := w.tx.(ledger.ViewDelta); ok {
+		// Only what changed is written: every write of the stream went
+		// through here, so the stored view is the old projection.
+		return storeErr(d.ReplaceViewFrom(w.ctx, w.old, v), "read models of "+w.s.cand.ID)
+	}
 	return storeErr(w.tx.ReplaceView(w.ctx, v), "read models of "+w.s.cand.ID)
 }
 

@@ -25,6 +25,7 @@ func TestOneWritePath(t *testing.T) {
 		"AppendStreams":            {"importexport_batch.go": true},
 		"ReplaceView":              {"write.go": true, "importexport_batch.go": true, "rebuild.go": true},
 		"ReplaceViews":             {"importexport_batch.go": true, "rebuild.go": true},
+		"ReplaceViewFrom":          {"write.go": true},
 		"SaveIdempotentResponse":   {"idempotency.go": true},
 		"PurgeIdempotentResponses": {"idempotency.go": true},
 		"Update":                   {"app.go": true, "idempotency.go": true, "rebuild.go": true},

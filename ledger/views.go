@@ -95,6 +95,14 @@ type AppointmentFilter struct {
 	State     string
 }
 
+// ViewDelta is what a store's transaction may also offer: ReplaceView told
+// the view it replaces, which must be what is stored, so that rows that
+// did not change are not written again. A caller checks for it with a type
+// assertion and falls back to ReplaceView, with the same result.
+type ViewDelta interface {
+	ReplaceViewFrom(ctx context.Context, old, v View) error
+}
+
 // Views stores the read models.
 type Views interface {
 	ReplaceView(ctx context.Context, v View) error

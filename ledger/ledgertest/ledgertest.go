@@ -70,6 +70,7 @@ func Run(t *testing.T, open func(t *testing.T) ledger.Store) {
 		{"Views/Appointments", testListAppointments},
 		{"Views/Fees", testListFees},
 		{"Views/Truncate", testTruncateViews},
+		{"Views/Delta", testViewDelta},
 		{"Tokens", testTokens},
 		{"Tokens/Expiry", testTokenExpiry},
 		{"Idempotency", testIdempotency},

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"reflect"
 	"context"
 	"database/sql"
 	"errors"
@@ -31,20 +32,74 @@ func (t *tx) ReplaceView(ctx context.Context, v ledger.View) error {
 			return fmt.Errorf("ledger/sqlite: replace view of %q: clear %s: %w", v.Candidate, table, err)
 		}
 	}
-	if err := t.insertRows(ctx, v); err != nil {
+	if err := t.insertRows(ctx, v, stored{}); err != nil {
 		return fmt.Errorf("ledger/sqlite: replace view of %q: %w", v.Candidate, err)
 	}
 	return nil
 }
 
-func (t *tx) insertRows(ctx context.Context, v ledger.View) error {
+var _ ledger.ViewDelta = (*tx)(nil)
+
+// ReplaceViewFrom is ReplaceView for a view whose stored rows are old: a
+// table whose rows are unchanged is not touched, and one whose old rows
+// are the start of its new rows (a fee line, an appointment booked) only
+// gets the new ones. A booking then writes two rows, not every row of the
+// candidate's read models, inside the single writer's critical section.
+func (t *tx) ReplaceViewFrom(ctx context.Context, old, v ledger.View) error {
+	if err := t.writable("ReplaceViewFrom"); err != nil {
+		return err
+	}
+	if v.Candidate == "" || old.Candidate != v.Candidate {
+		return fmt.Errorf("ledger/sqlite: replace view: the old view is of %q, the new of %q", old.Candidate, v.Candidate)
+	}
+	var skip stored
+	kept := stored{
+		keptRows(old.Appointments, v.Appointments), keptRows(old.Results, v.Results),
+		keptRows(old.Certifications, v.Certifications), keptRows(old.Vouchers, v.Vouchers), keptRows(old.Fees, v.Fees),
+	}
+	for i, table := range viewTables {
+		if kept[i] >= 0 {
+			skip[i] = kept[i]
+			continue
+		}
+		if _, err := t.exec(ctx, `DELETE FROM `+table+` WHERE candidate = ?`, v.Candidate); err != nil {
+			return fmt.Errorf("ledger/sqlite: replace view of %q: clear %s: %w", v.Candidate, table, err)
+		}
+	}
+	if err := t.insertRows(ctx, v, skip); err != nil {
+		return fmt.Errorf("ledger/sqlite: replace view of %q: %w", v.Candidate, err)
+	}
+	return nil
+}
+
+// stored counts, per view table in viewTables order, the leading rows of
+// a view that are stored already and are not inserted again.
+type stored [5]int
+
+// keptRows is how many of the new rows are stored already as old (all of
+// old, when old is the start of now), or -1 when the table must be
+// rewritten.
+func keptRows[T any](old, now []T) int {
+	if len(old) > len(now) {
+		return -1
+	}
+	for i := range old {
+		if !reflect.DeepEqual(old[i], now[i]) {
+			return -1
+		}
+	}
+	return len(old)
+}
+
+func (t *tx) insertRows(ctx context.Context, v ledger.View, skip stored) error {
 	own := func(kind, candidate string) error {
 		if candidate != "" && candidate != v.Candidate {
 			return fmt.Errorf("%s of candidate %q in the view of %q", kind, candidate, v.Candidate)
 		}
 		return nil
 	}
-	for i, a := range v.Appointments {
+	for i, a := range v.Appointments[skip[0]:] {
+		i += skip[0]
 		if err := own("appointment "+a.ID, a.Candidate); err != nil {
 			return err
 		}
@@ -59,7 +114,8 @@ func (t *tx) insertRows(ctx context.Context, v ledger.View) error {
 			return fmt.Errorf("appointment %q: %w", a.ID, err)
 		}
 	}
-	for i, r := range v.Results {
+	for i, r := range v.Results[skip[1]:] {
+		i += skip[1]
 		if err := own("result "+r.ID, r.Candidate); err != nil {
 			return err
 		}
@@ -75,7 +131,8 @@ func (t *tx) insertRows(ctx context.Context, v ledger.View) error {
 			return fmt.Errorf("result %q: %w", r.ID, err)
 		}
 	}
-	for i, c := range v.Certifications {
+	for i, c := range v.Certifications[skip[2]:] {
+		i += skip[2]
 		if err := own("certification "+c.Certification, c.Candidate); err != nil {
 			return err
 		}
@@ -86,7 +143,8 @@ func (t *tx) insertRows(ctx context.Context, v ledger.View) error {
 			return fmt.Errorf("certification %q: %w", c.Certification, err)
 		}
 	}
-	for i, w := range v.Vouchers {
+	for i, w := range v.Vouchers[skip[3]:] {
+		i += skip[3]
 		if err := own("voucher "+w.ID, w.Candidate); err != nil {
 			return err
 		}
@@ -97,7 +155,8 @@ func (t *tx) insertRows(ctx context.Context, v ledger.View) error {
 			return fmt.Errorf("voucher %q: %w", w.ID, err)
 		}
 	}
-	for i, f := range v.Fees {
+	for i, f := range v.Fees[skip[4]:] {
+		i += skip[4]
 		if err := own(fmt.Sprintf("fee of event %d", f.Seq), f.Candidate); err != nil {
 			return err
 		}
