@@ -5,9 +5,10 @@
 // ledger/postgres implement it and ledger/ledgertest is the one behaviour
 // suite both must pass.
 //
-// The store decides nothing. The app package loads a candidate's stream,
-// asks the policy engine, and appends events and replaces the candidate's
-// read models in one transaction.
+// The store decides nothing. The app package's one write path locks a
+// candidate's stream (Stream in Update), reads what a decision needs from
+// that locked state, asks the policy engine, and appends events and
+// replaces the candidate's read models in one transaction.
 package ledger
 
 import (
@@ -30,8 +31,10 @@ var (
 )
 
 // Store opens transactions. Update runs fn in a read-write transaction and
-// commits when fn returns nil; View runs fn read-only. A store may retry fn
-// on a serialization failure, so fn must not have effects outside tx.
+// commits when fn returns nil; View runs fn read-only. A store may run fn
+// more than once (after a serialization failure, or alone after the group
+// commit it shared failed), so fn must not have effects outside tx, and fn
+// must not call Update itself.
 type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error
