@@ -73,7 +73,12 @@ type Event struct {
 // Streams is the append-only event ledger.
 type Streams interface {
 	// Stream returns a candidate's events, oldest first, and the stream's
-	// version (the last Seq; 0 for none).
+	// version (the last Seq; 0 for none). Inside Update it also locks the
+	// stream until the transaction ends, before it reads, so that a second
+	// writer of the same candidate waits and then reads the first one's
+	// events: app reads everything a decision depends on after this call.
+	// (A stream with no events yet has nothing to lock; its first Append
+	// is the guard.)
 	Stream(ctx context.Context, candidate string) ([]Event, int64, error)
 	// Append adds events after expected, which must be the current version;
 	// otherwise it returns ErrConflict and writes nothing. It assigns Seq.
