@@ -75,22 +75,10 @@ func (a *App) Book(ctx context.Context, pr Principal, in BookInput) (ledger.Appo
 		if err := w.settle(id, &d, ""); err != nil {
 			return nil, err
 		}
-		ap, _ := findAppointment(s, id)
-		return ap, nil
+		return w.appointment(id)
 	}})
 	out, _ := v.(ledger.Appointment)
 	return out, err
-}
-
-// findAppointment is an appointment as the subject's stream says it is.
-func findAppointment(s *subject, id string) (ledger.Appointment, bool) {
-	v := project(s.prog, s.cand.ID, s.events, s.hist)
-	for _, ap := range v.Appointments {
-		if ap.ID == id {
-			return ap, true
-		}
-	}
-	return ledger.Appointment{}, false
 }
 
 // Appointment returns one appointment the caller may see.

@@ -31,8 +31,7 @@ func (a *App) change(ctx context.Context, pr Principal, c Change, what string, f
 			if err := fn(w); err != nil {
 				return nil, err
 			}
-			ap, _ := findAppointment(w.s, w.ap.ID)
-			return ap, nil
+			return w.appointment(w.ap.ID)
 		}})
 	out, _ := v.(ledger.Appointment)
 	return out, err

@@ -30,12 +30,13 @@ func (a *App) Revoke(ctx context.Context, pr Principal, candidate, certification
 		if err := w.emit(EvCertRevoked, EventData{Certification: certification, Reason: reason}, &d); err != nil {
 			return nil, err
 		}
-		for _, c := range w.view().Certifications {
+		v, err := w.view()
+		for _, c := range v.Certifications {
 			if c.Certification == certification {
-				return CertificationStatus{Certification: c, State: string(policy.StateRevoked), History: certHistory(s.events, certification)}, nil
+				return CertificationStatus{Certification: c, State: string(policy.StateRevoked), History: certHistory(s.events, certification)}, err
 			}
 		}
-		return CertificationStatus{}, nil
+		return CertificationStatus{}, err
 	}})
 	out, _ := v.(CertificationStatus)
 	return out, err

@@ -87,17 +87,21 @@ func (a *App) RecordResult(ctx context.Context, pr Principal, in ResultInput) (l
 			return nil, err
 		}
 		id := resultID(s.cand.ID, s.version)
+		if _, err := w.history(); err != nil { // the consequences are read off the history with the result
+			return nil, err
+		}
 		for _, ev := range consequences(s, before, now) {
 			if err := w.emit(ev.typ, ev.data, nil); err != nil {
 				return nil, err
 			}
 		}
-		for _, r := range w.view().Results {
+		v, err := w.view()
+		for _, r := range v.Results {
 			if r.ID == id {
-				return r, nil
+				return r, err
 			}
 		}
-		return ledger.Result{}, nil
+		return ledger.Result{}, err
 	}
 	v, err := a.write(ctx, pr, o)
 	out, _ := v.(ledger.Result)

@@ -62,6 +62,10 @@ type locked struct {
 	base   int64
 	old    ledger.View
 	staged []ledger.Event
+	// stale marks s.hist as behind s.events (events were staged since it
+	// was made); cached is the projection of s.events, when made.
+	stale  bool
+	cached *ledger.View
 }
 
 // write runs o through the one write path and returns its response.
@@ -122,11 +126,12 @@ func (w *locked) lock(o op) error {
 	}
 	w.s, w.base = s, s.version
 	w.old = project(s.prog, s.cand.ID, s.events, s.hist)
+	w.cached = &w.old
 	if o.appointment == "" {
 		return nil
 	}
-	ap, ok := findAppointment(s, o.appointment)
-	if !ok || !w.pr.canActOnAppointment(ap.Candidate, ap.Center) {
+	ap, _ := w.appointment(o.appointment)
+	if ap.ID == "" || !w.pr.canActOnAppointment(ap.Candidate, ap.Center) {
 		return hidden("appointment " + o.appointment)
 	}
 	if o.ifMatch != 0 && o.ifMatch != ap.Rev {
@@ -152,14 +157,26 @@ func (w *locked) emit(typ string, d EventData, decision *policy.Decision) error 
 	if err != nil {
 		return err
 	}
-	all := append(s.events[:len(s.events):len(s.events)], dec...)
-	h, err := s.prog.NewHistory(s.hist.Zone(), policyEvents(all))
-	if err != nil {
-		return &Error{Code: CodeInternal, Message: "the new history is not valid", Err: err}
-	}
-	s.events, s.hist, s.version = all, h, ev.Seq
+	s.events, s.version = append(s.events[:len(s.events):len(s.events)], dec...), ev.Seq
 	w.staged = append(w.staged, ev)
+	// The history and the projection are made again when next asked for
+	// (w.history, w.view), once for all the events staged since.
+	w.stale, w.cached = true, nil
 	return nil
+}
+
+// history is the locked stream's history with every event staged so far:
+// a decision after an emit (a result's consequences) is made on it.
+func (w *locked) history() (*policy.History, error) {
+	s := w.s
+	if w.stale {
+		h, err := s.prog.NewHistory(s.hist.Zone(), policyEvents(s.events))
+		if err != nil {
+			return nil, &Error{Code: CodeInternal, Message: "the new history is not valid", Err: err}
+		}
+		s.hist, w.stale = h, false
+	}
+	return s.hist, nil
 }
 
 // rezone re-reads the history in another zone, for a time-zone change:
@@ -169,7 +186,7 @@ func (w *locked) rezone(loc *time.Location) error {
 	if err != nil {
 		return &Error{Code: CodeInternal, Message: "the history is not valid in the new zone", Err: err}
 	}
-	w.s.hist = h
+	w.s.hist, w.cached = h, nil
 	return nil
 }
 
@@ -185,7 +202,10 @@ func (w *locked) flush() error {
 		}
 		return storeErr(err, "stream of "+w.s.cand.ID)
 	}
-	v := project(w.s.prog, w.s.cand.ID, w.s.events, w.s.hist)
+	v, err := w.view()
+	if err != nil {
+		return err
+	}
 	if d, ok := w.tx.(ledger.ViewDelta); ok {
 		// Only what changed is written: every write of the stream went
 		// through here, so the stored view is the old projection.
@@ -194,9 +214,29 @@ func (w *locked) flush() error {
 	return storeErr(w.tx.ReplaceView(w.ctx, v), "read models of "+w.s.cand.ID)
 }
 
-// view is the projection of the locked stream with what is staged.
-func (w *locked) view() ledger.View {
-	return project(w.s.prog, w.s.cand.ID, w.s.events, w.s.hist)
+// view is the projection of the locked stream with what is staged, made
+// once after the last emit.
+func (w *locked) view() (ledger.View, error) {
+	if w.cached == nil {
+		h, err := w.history()
+		if err != nil {
+			return ledger.View{}, err
+		}
+		v := project(w.s.prog, w.s.cand.ID, w.s.events, h)
+		w.cached = &v
+	}
+	return *w.cached, nil
+}
+
+// appointment is one appointment of the view.
+func (w *locked) appointment(id string) (ledger.Appointment, error) {
+	v, err := w.view()
+	for _, ap := range v.Appointments {
+		if ap.ID == id {
+			return ap, err
+		}
+	}
+	return ledger.Appointment{}, err
 }
 
 // settle records the money and vouchers an allowed decision moves, as the
