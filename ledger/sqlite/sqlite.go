@@ -70,7 +70,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	writer.SetConnMaxLifetime(0)
 	writer.SetConnMaxIdleTime(0)
 
-	if err := migrate(ctx, writer); err != nil {
+	if err := migrateRetrying(ctx, writer); err != nil {
 		return nil, errors.Join(fmt.Errorf("ledger/sqlite: open %s: %w", path, err), writer.Close())
 	}
 
@@ -227,4 +227,24 @@ func isConstraint(err error) bool {
 		return false
 	}
 	return e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+}
+
+// migrateRetrying runs migrate again while SQLite answers SQLITE_BUSY.
+// Two processes opening a new file at once race to put it in WAL mode and
+// create schema_migrations, and SQLite reports some of those lock
+// conflicts at once, without waiting out busy_timeout; every step of
+// migrate is safe to run again, so waiting a little and retrying is.
+func migrateRetrying(ctx context.Context, db *sql.DB) error {
+	var err error
+	for wait := 5 * time.Millisecond; wait < busyTimeout; wait *= 2 {
+		if err = migrate(ctx, db); err == nil || !isBusy(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/recert/recert/ledger"
 )
@@ -60,19 +61,43 @@ func (t *tx) Append(ctx context.Context, candidate string, expected int64, event
 	if len(events) == 0 {
 		return nil
 	}
-	for i, e := range events {
-		seq := expected + int64(i) + 1
-		_, err := t.exec(ctx, `INSERT INTO events (candidate, seq, type, data, recorded_at, program, decision)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, candidate, seq, e.Type, jsonText(e.Data), micros(e.RecordedAt), e.Program, jsonText(e.Decision))
+	// One statement for the events of one append (a booking writes three):
+	// each statement is a round through database/sql and the driver inside
+	// the single writer's critical section.
+	for start := 0; start < len(events); start += appendChunk {
+		chunk := events[start:min(start+appendChunk, len(events))]
+		args := make([]any, 0, 7*len(chunk))
+		for i, e := range chunk {
+			seq := expected + int64(start+i) + 1
+			args = append(args, candidate, seq, e.Type, jsonText(e.Data), micros(e.RecordedAt), e.Program, jsonText(e.Decision))
+		}
+		_, err := t.exec(ctx, appendSQL(len(chunk)), args...)
 		if isConstraint(err) {
-			return fmt.Errorf("ledger/sqlite: append to %q: seq %d taken: %w", candidate, seq, ledger.ErrConflict)
+			return fmt.Errorf("ledger/sqlite: append to %q: seq %d or after taken: %w", candidate, expected+int64(start)+1, ledger.ErrConflict)
 		}
 		if err != nil {
-			return fmt.Errorf("ledger/sqlite: append to %q: seq %d: %w", candidate, seq, err)
+			return fmt.Errorf("ledger/sqlite: append to %q: seq %d and on: %w", candidate, expected+int64(start)+1, err)
 		}
 	}
 	return nil
 }
+
+// appendChunk bounds the events one INSERT of Append writes (7 values
+// each, far below SQLite's 32,766 variables).
+const appendChunk = 64
+
+// appendSQLs are the INSERTs of 1 to appendChunk events, made once.
+var appendSQLs = func() []string {
+	out := make([]string, appendChunk+1)
+	row := "(?, ?, ?, ?, ?, ?, ?)"
+	for n := 1; n <= appendChunk; n++ {
+		out[n] = "INSERT INTO events (candidate, seq, type, data, recorded_at, program, decision) VALUES " +
+			strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+	}
+	return out
+}()
+
+func appendSQL(n int) string { return appendSQLs[n] }
 
 // StreamIDs lists the candidates that have events, after the given id, in
 // id order; a limit of zero or less means all of them.
