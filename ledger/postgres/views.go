@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -31,6 +32,44 @@ const (
 // one batch: one round trip however many rows. Each row keeps its
 // position in v as ord, so View returns the lists as they were given.
 func (t *tx) ReplaceView(ctx context.Context, v ledger.View) error {
+	return t.replaceView(ctx, v, kept{})
+}
+
+var _ ledger.ViewDelta = (*tx)(nil)
+
+// ReplaceViewFrom is ReplaceView for a view whose stored rows are old: a
+// table whose rows are unchanged is left alone, and one whose old rows
+// start its new rows only gets the new ones (a booking: an appointment and
+// a fee line).
+func (t *tx) ReplaceViewFrom(ctx context.Context, old, v ledger.View) error {
+	if v.Candidate == "" || old.Candidate != v.Candidate {
+		return fmt.Errorf("postgres: replace view: the old view is of %q, the new of %q", old.Candidate, v.Candidate)
+	}
+	return t.replaceView(ctx, v, kept{
+		keptRows(old.Appointments, v.Appointments), keptRows(old.Results, v.Results),
+		keptRows(old.Certifications, v.Certifications), keptRows(old.Vouchers, v.Vouchers), keptRows(old.Fees, v.Fees),
+	})
+}
+
+// kept counts, per table of viewTables, the leading rows of the view that
+// are stored already; 0 rewrites the table (a ReplaceView keeps nothing).
+// keptRows gives -1 for a table that must be rewritten, which counts as 0
+// and clears it.
+type kept [5]int
+
+func keptRows[T any](old, now []T) int {
+	if len(old) > len(now) {
+		return -1
+	}
+	for i := range old {
+		if !reflect.DeepEqual(old[i], now[i]) {
+			return -1
+		}
+	}
+	return len(old)
+}
+
+func (t *tx) replaceView(ctx context.Context, v ledger.View, k kept) error {
 	c := v.Candidate
 	if c == "" {
 		return errors.New("postgres: replace view: no candidate")
@@ -39,10 +78,16 @@ func (t *tx) ReplaceView(ctx context.Context, v ledger.View) error {
 		return fmt.Errorf("postgres: replace view of %q: %w", c, err)
 	}
 	b := &pgx.Batch{}
-	for _, table := range viewTables {
-		b.Queue("DELETE FROM "+table+" WHERE candidate = $1", c)
+	for i, table := range viewTables {
+		if k[i] <= 0 {
+			k[i] = 0
+			b.Queue("DELETE FROM "+table+" WHERE candidate = $1", c)
+		}
 	}
 	for i, a := range v.Appointments {
+		if i < k[0] {
+			continue
+		}
 		// ON CONFLICT rather than an error: an id held by another
 		// candidate's view is ErrExists, and the transaction stays usable.
 		b.Queue("INSERT INTO appointments (ord, "+appointmentColumns+`)
@@ -57,23 +102,35 @@ func (t *tx) ReplaceView(ctx context.Context, v ledger.View) error {
 		})
 	}
 	for i, r := range v.Results {
+		if i < k[1] {
+			continue
+		}
 		b.Queue("INSERT INTO results (ord, "+resultColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			i, r.ID, c, r.Appointment, r.Exam, r.SatAt, r.RecordedAt, r.Scaled, r.Passed,
 			r.Form, r.Raw, []byte(r.Domains))
 	}
 	for i, x := range v.Certifications {
+		if i < k[2] {
+			continue
+		}
 		b.Queue("INSERT INTO certifications (ord, "+certificationColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 			i, c, x.Certification, x.EarnedOn, x.ExpiresOn, x.BasisExam, x.BasisDate,
 			x.Renewed, x.Revoked)
 	}
 	for i, x := range v.Vouchers {
+		if i < k[3] {
+			continue
+		}
 		b.Queue("INSERT INTO vouchers (ord, "+voucherColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 			i, x.ID, c, x.FromExam, x.IssuedOn, x.ExpiresOn, x.Discount, x.State, x.Appointment)
 	}
 	for i, f := range v.Fees {
+		if i < k[4] {
+			continue
+		}
 		b.Queue("INSERT INTO fees (ord, "+feeColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 			i, c, f.Seq, f.Appointment, f.Kind, f.AmountMinor, f.Currency, f.At)

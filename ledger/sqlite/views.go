@@ -1,11 +1,11 @@
 package sqlite
 
 import (
-	"reflect"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
