@@ -210,7 +210,7 @@ func (b *batch) event(r *Row) error {
 	// detector, run on the stream with this event at its end.
 	probe := decoded{Event: ev, D: d}
 	probe.Seq = s.version + 1
-	for _, f := range findings(s.cand.ID, append(s.events[:len(s.events):len(s.events)], probe)) {
+	for _, f := range findings(s.cand.ID, append(s.events[:len(s.events):len(s.events)], probe), horizonBound(s.prog)) {
 		if f.Seq == probe.Seq {
 			return refuse(r, "data", f.Message)
 		}

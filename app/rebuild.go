@@ -107,7 +107,7 @@ func (a *App) RebuildViews(ctx context.Context, pr Principal) (RebuildReport, er
 						return storeErr(err, "read models of "+id)
 					}
 				}
-				found = append(found, findings(id, s.events)...)
+				found = append(found, findings(id, s.events, horizonBound(s.prog))...)
 			}
 			return nil
 		})
@@ -204,15 +204,22 @@ func canonicalView(v ledger.View) ledger.View {
 // for clocks that differ (R14).
 const recordingSkew = policy.ClockSkew
 
-// bookingHorizon is how far ahead a slot may be booked: the reference
-// program's 365 days. (When programs state their own horizon, rebuild
-// should read it from there.)
-const bookingHorizon = 365 * 24 * time.Hour
+// horizonBound is the longest a program's booking horizon (R10) can be,
+// as a duration: exactly it when it is on instants, and for calendar
+// spans the longest months and years, so that a stored booking is
+// reported only when no reading of the horizon allows it. Zero: the
+// program states none, and nothing is reported.
+func horizonBound(p *policy.Program) time.Duration {
+	h := p.Appointments.BookingHorizon
+	day := 24 * time.Hour
+	return h.Duration() + time.Duration(h.Days)*day + time.Duration(h.Months)*31*day + time.Duration(h.Years)*366*day +
+		day // a calendar day more: the engine counts the last date in the candidate's zone
+}
 
 // findings lists the events of one stream that today's rules would refuse,
 // from the events alone. It is deliberately simple: each check follows one
 // rule of issue 6 point 3 or one race that used to get through.
-func findings(candidate string, evs []decoded) []Finding {
+func findings(candidate string, evs []decoded, bookingHorizon time.Duration) []Finding {
 	var out []Finding
 	add := func(e decoded, kind, format string, args ...any) {
 		out = append(out, Finding{Candidate: candidate, Seq: e.Seq, Kind: kind, Message: fmt.Sprintf(format, args...)})
@@ -237,8 +244,8 @@ func findings(candidate string, evs []decoded) []Finding {
 		}
 	}
 	horizon := func(e decoded, what string) {
-		if e.D.Slot != nil && e.D.At != nil && e.D.Slot.Sub(*e.D.At) > bookingHorizon {
-			add(e, FindBeyondHorizon, "%s for %s, more than %d days after %s", what,
+		if bookingHorizon > 24*time.Hour && e.D.Slot != nil && e.D.At != nil && e.D.Slot.Sub(*e.D.At) > bookingHorizon {
+			add(e, FindBeyondHorizon, "%s for %s, beyond the booking horizon (R10: about %d days) after %s", what,
 				e.D.Slot.UTC().Format(time.RFC3339), int(bookingHorizon/(24*time.Hour)), e.D.At.UTC().Format(time.RFC3339))
 		}
 	}
