@@ -245,7 +245,7 @@ func findings(candidate string, evs []decoded, bookingHorizon time.Duration) []F
 	}
 	horizon := func(e decoded, what string) {
 		if bookingHorizon > 24*time.Hour && e.D.Slot != nil && e.D.At != nil && e.D.Slot.Sub(*e.D.At) > bookingHorizon {
-			add(e, FindBeyondHorizon, "%s for %s, beyond the booking horizon (R10: about %d days) after %s", what,
+			add(e, FindBeyondHorizon, "%s for %s, beyond the program's booking horizon (about %d days) after %s", what,
 				e.D.Slot.UTC().Format(time.RFC3339), int(bookingHorizon/(24*time.Hour)), e.D.At.UTC().Format(time.RFC3339))
 		}
 	}
