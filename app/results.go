@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/recert/recert/ledger"
@@ -106,6 +107,58 @@ func (a *App) RecordResult(ctx context.Context, pr Principal, in ResultInput) (l
 	v, err := a.write(ctx, pr, o)
 	out, _ := v.(ledger.Result)
 	return out, err
+}
+
+// Result returns one result the caller may see: staff any, a candidate
+// their own, a test center those of its own appointments. A result's id
+// names its candidate (resultID), so it is found in that candidate's read
+// models without an index of its own.
+func (a *App) Result(ctx context.Context, pr Principal, id string) (ledger.Result, error) {
+	candidate, ok := resultCandidate(id)
+	if !ok || !idPattern.MatchString(id) || (pr.Role == RoleCandidate && pr.Subject != candidate) {
+		return ledger.Result{}, hidden("result " + quoteShort(id))
+	}
+	var out ledger.Result
+	err := a.store.View(ctx, func(tx ledger.Tx) error {
+		v, err := tx.View(ctx, candidate)
+		if err != nil {
+			return storeErr(err, "read models of "+candidate)
+		}
+		for _, r := range v.Results {
+			if r.ID != id {
+				continue
+			}
+			if pr.Role == RoleCenter {
+				// A center sees the results of its own appointments only.
+				for _, ap := range v.Appointments {
+					if ap.ID == r.Appointment && ap.Center == pr.Subject {
+						out = r
+						return nil
+					}
+				}
+				break
+			}
+			out = r
+			return nil
+		}
+		return hidden("result " + id)
+	})
+	return out, err
+}
+
+// resultCandidate reads the candidate out of a result id: what precedes
+// its last "-r", which is followed by the event's number alone.
+func resultCandidate(id string) (string, bool) {
+	i := strings.LastIndex(id, "-r")
+	if i <= 0 || i+2 == len(id) {
+		return "", false
+	}
+	for _, c := range id[i+2:] {
+		if c < '0' || c > '9' {
+			return "", false
+		}
+	}
+	return id[:i], true
 }
 
 // resultID names a result by the event that recorded it, so it is stable

@@ -151,9 +151,23 @@ func TestCenterTokenLimits(t *testing.T) {
 		mustCode(t, err, app.CodeNotFound) // another center's appointment is not there for it
 		_, err = f.a.RecordResult(f.ctx, center, app.ResultInput{Candidate: "c1", Exam: "AIF-C01", On: slot("2026-02-01T14:00:00Z"), Scaled: score(800)})
 		mustCode(t, err, app.CodeForbidden)
-		if _, err := f.a.RecordResult(f.ctx, center, app.ResultInput{Appointment: ap.ID, Scaled: score(800)}); err != nil {
+		res, err := f.a.RecordResult(f.ctx, center, app.ResultInput{Appointment: ap.ID, Scaled: score(800)})
+		if err != nil {
 			t.Fatal(err)
 		}
+		// Reading it back: its center and its candidate see it; another
+		// center and another candidate are told it does not exist.
+		for _, pr := range []app.Principal{center, {TokenID: "t-c1", Role: app.RoleCandidate, Subject: "c1"}, app.System} {
+			if got, err := f.a.Result(f.ctx, pr, res.ID); err != nil || got.ID != res.ID {
+				t.Errorf("%s reads result %s: %+v, %v", pr.Role, res.ID, got, err)
+			}
+		}
+		for _, pr := range []app.Principal{{TokenID: "t-tc2", Role: app.RoleCenter, Subject: "tc2"}, {TokenID: "t-c2", Role: app.RoleCandidate, Subject: "c2"}} {
+			_, err := f.a.Result(f.ctx, pr, res.ID)
+			mustCode(t, err, app.CodeNotFound)
+		}
+		_, err = f.a.Result(f.ctx, app.System, "c1-r999")
+		mustCode(t, err, app.CodeNotFound)
 	})
 }
 

@@ -265,16 +265,13 @@ func (s *server) post(w http.ResponseWriter, r *http.Request, body []byte, statu
 // back from the rendered body: a replay has only the stored bytes, and
 // must carry the same Location and ETag as the first answer.
 type wireMeta struct {
-	ID        string `json:"id"`
-	Rev       int64  `json:"rev"`
-	Version   string `json:"version"`
-	Candidate string `json:"candidate"`
+	ID      string `json:"id"`
+	Rev     int64  `json:"rev"`
+	Version string `json:"version"`
 }
 
 // locations gives, for each route that creates, the URI of what it made
-// (RFC 9110 15.3.2: a 201's Location names the new resource). Results
-// have no resource of their own yet: their Location is the candidate's
-// standing, the one place a result is read.
+// (RFC 9110 15.3.2: a 201's Location names the new resource).
 var locations = map[string]func(m wireMeta) string{
 	"POST /v1/candidates":   func(m wireMeta) string { return "/v1/candidates/" + url.PathEscape(m.ID) },
 	"POST /v1/centers":      func(m wireMeta) string { return "/v1/centers/" + url.PathEscape(m.ID) },
@@ -282,7 +279,7 @@ var locations = map[string]func(m wireMeta) string{
 	"POST /v1/programs": func(m wireMeta) string {
 		return "/v1/programs/" + url.PathEscape(m.ID) + "/versions/" + url.PathEscape(m.Version)
 	},
-	"POST /v1/results": func(m wireMeta) string { return "/v1/candidates/" + url.PathEscape(m.Candidate) + "/standing" },
+	"POST /v1/results": func(m wireMeta) string { return "/v1/results/" + url.PathEscape(m.ID) },
 	"POST /v1/tokens":  func(m wireMeta) string { return "/v1/tokens/" + url.PathEscape(m.ID) },
 }
 

@@ -44,3 +44,12 @@ func recordResult(s *server, w http.ResponseWriter, r *http.Request) error {
 			Exam: in.Exam, On: on, Scaled: in.ScaledScore, Raw: in.RawScore, Form: in.Form, Domains: domains})
 	})
 }
+
+// getResult is one result: where a recorded result's Location points.
+func getResult(s *server, w http.ResponseWriter, r *http.Request) error {
+	res, err := s.app.Result(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, resultOut(res))
+}

@@ -36,6 +36,7 @@ type fixture struct {
 	candA, candB, tcA, tcB      string
 	apOpen, apStarted, apMissed string
 	spareToken                  string // the id of a token no case uses, to revoke
+	result                      string // candidate A's result without an appointment
 	now                         time.Time
 	db                          string // the database file, closed, to copy
 }
@@ -63,8 +64,8 @@ func buildFixture(t *testing.T) *fixture {
 		f.apStarted = bookA("SAA-C03", t0.Add(time.Hour))
 		f.apMissed = bookA("DVA-C02", t0.Add(time.Hour))
 		// Candidate A passed AI Practitioner a month ago: a certification to revoke.
-		w.must(201, req{Method: "POST", Path: "/v1/results", Token: w.admin, Body: map[string]any{"candidate": f.candA,
-			"exam": "AIF-C01", "on": t0.Add(-30 * 24 * time.Hour).Format(time.RFC3339), "scaled_score": 800}})
+		f.result = w.must(201, req{Method: "POST", Path: "/v1/results", Token: w.admin, Body: map[string]any{"candidate": f.candA,
+			"exam": "AIF-C01", "on": t0.Add(-30 * 24 * time.Hour).Format(time.RFC3339), "scaled_score": 800}})["id"].(string)
 		w.advance(2 * time.Hour)
 		f.now = w.clock.Now()
 		w.must(200, req{Method: "POST", Path: "/v1/appointments/" + f.apMissed + "/no-show", Token: w.admin})
@@ -196,6 +197,8 @@ var roleTable = map[string]roleCase{
 	"POST /v1/appointments/{id}/medical-refund": {post(func(f *fixture) string { return "/v1/appointments/" + f.apMissed + "/medical-refund" },
 		func(*fixture) any { return map[string]any{"note": "hospital letter"} }), staffOnly(200)},
 
+	// a result without an appointment: no center's to see.
+	"GET /v1/results/{id}": {get(func(f *fixture) string { return "/v1/results/" + f.result }), candidateRecords(200)},
 	"POST /v1/results": {post(fixed("/v1/results"), func(f *fixture) any { return map[string]any{"appointment": f.apStarted, "scaled_score": 800} }),
 		[nRoles]int{201, 201, 201, 404, 403, 403, 401}},
 

@@ -61,6 +61,7 @@ var routes = []route{
 	{"POST", "/v1/appointments/{id}/medical-refund", false, medicalRefund},
 
 	{"POST", "/v1/results", false, recordResult},
+	{"GET", "/v1/results/{id}", false, getResult},
 
 	{"POST", "/v1/tokens", false, createToken},
 	{"GET", "/v1/tokens", false, listTokens},

@@ -117,8 +117,12 @@ func TestEveryOperation(t *testing.T) {
 		t.Fatalf("open appointments: %+v", list.Items)
 	}
 	s.clock.set(t0.Add(36 * time.Hour))
-	if r := must(c.RecordResultWithResponse(ctx, nil, apiclient.ResultRequest{Appointment: &sat.Id, ScaledScore: ptr(812)}))(t).JSON201; !r.Passed {
+	r := must(c.RecordResultWithResponse(ctx, nil, apiclient.ResultRequest{Appointment: &sat.Id, ScaledScore: ptr(812)}))(t).JSON201
+	if !r.Passed {
 		t.Fatalf("result: %+v", r)
+	}
+	if got := must(c.GetResultWithResponse(ctx, r.Id))(t).JSON200; got == nil || got.Id != r.Id || got.ScaledScore != 812 {
+		t.Fatalf("the result read back: %+v", got)
 	}
 	if ns := must(c.NoShowWithResponse(ctx, missed.Id, nil, apiclient.EmptyRequest{}))(t).JSON200; ns.State != apiclient.AppointmentStateMissed {
 		t.Fatalf("no-show: %+v", ns)
