@@ -257,7 +257,7 @@ func TestRefusingTier(t *testing.T) {
 		// named: the replay reads the mode from the cancelled event and, as
 		// the decision did, gives the voucher back.
 		{name: "cancel with the mode named: free", history: evs{pass1, vNoMode}, at: "2026-06-29T14:00:00Z",
-			ask: policy.Ask{Action: policy.Cancel, Appointment: "a1", Delivery: "test_center"},
+			ask:   policy.Ask{Action: policy.Cancel, Appointment: "a1", Delivery: "test_center"},
 			money: "fee_refunded 5000 USD; voucher_returned RT-1/2026-03-02"},
 		{name: "the voucher is back after it", history: evs{pass1, vNoMode, withDelivery(cancelled("a1", "2026-06-29T14:00:00Z"), "test_center")},
 			at: "2026-06-29T15:00:00Z", ask: voucherBook("RT-1", "2026-08-03T14:00:00Z"),
