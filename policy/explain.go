@@ -211,6 +211,9 @@ func (p *Program) explainAllowed(d *Decision) string {
 			return "Appointment " + d.Subject + " can be cancelled, but it is less than " + windowWords(t.Within) + " before its slot, so " +
 				costWords(t.Cancel, false) + p.cite(ruleLateChange) + "."
 		}
+		if p.Appointments.Fees.TimelyCancel == Forfeit {
+			return "Appointment " + d.Subject + " can be cancelled; the program refunds no fee on a cancel" + p.cite(ruleTimelyCancel) + "."
+		}
 		if p.Appointments.ChangeWindow.IsZero() {
 			return "Appointment " + d.Subject + " can be cancelled free of charge: its slot has not begun" + p.cite("change_window_closed") + "."
 		}

@@ -73,6 +73,8 @@ type AppointmentReport struct {
 	Reschedules  int
 	RescheduleOK bool // R9
 	Voucher      bool
+	Paid         Money  // what the booking charged (R13)
+	Delivery     string // its current mode; "" when not recorded
 }
 
 // Report builds a candidate's standing at instant at.
@@ -118,7 +120,7 @@ func (p *Program) Report(h *History, at time.Time) Report {
 		lim := p.Appointments.MaxReschedules
 		r.Appointments = append(r.Appointments, AppointmentReport{ID: a.id, Exam: p.Exams[a.exam].Code, Slot: a.slot,
 			ChangeUntil: a.slot.Add(-p.Appointments.ChangeWindow.Duration()), Reschedules: a.reschedules,
-			RescheduleOK: lim < 0 || a.reschedules < lim, Voucher: a.voucher})
+			RescheduleOK: lim < 0 || a.reschedules < lim, Voucher: a.voucher, Paid: a.paid, Delivery: a.delivery})
 	}
 	return r
 }

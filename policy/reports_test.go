@@ -147,4 +147,8 @@ func TestV5Vouchers(t *testing.T) {
 	if len(r.Appointments) != 1 || !r.Appointments[0].Voucher || r.Appointments[0].ID != "a2" {
 		t.Errorf("appointments %+v", r.Appointments)
 	}
+	// ...and what it paid: MLA-C01's 150.00 USD less the 50% voucher (R13).
+	if got := r.Appointments[0].Paid; got != (policy.Money{Minor: 7500, Currency: "USD"}) {
+		t.Errorf("paid %+v, want 75.00 USD", got)
+	}
 }
