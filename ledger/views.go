@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"time"
 )
 
@@ -101,6 +102,27 @@ type AppointmentFilter struct {
 // assertion and falls back to ReplaceView, with the same result.
 type ViewDelta interface {
 	ReplaceViewFrom(ctx context.Context, old, v View) error
+}
+
+// Kept says, for a ViewDelta, how many leading rows of each read-model
+// table of v are stored already as old, in the order appointments,
+// results, certifications, vouchers, fees: all of old's rows when they
+// start v's, or -1 when the table must be rewritten.
+func Kept(old, v View) [5]int {
+	return [5]int{keptRows(old.Appointments, v.Appointments), keptRows(old.Results, v.Results),
+		keptRows(old.Certifications, v.Certifications), keptRows(old.Vouchers, v.Vouchers), keptRows(old.Fees, v.Fees)}
+}
+
+func keptRows[T any](old, now []T) int {
+	if len(old) > len(now) {
+		return -1
+	}
+	for i := range old {
+		if !reflect.DeepEqual(old[i], now[i]) {
+			return -1
+		}
+	}
+	return len(old)
 }
 
 // Views stores the read models.

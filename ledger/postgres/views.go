@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -45,29 +44,13 @@ func (t *tx) ReplaceViewFrom(ctx context.Context, old, v ledger.View) error {
 	if v.Candidate == "" || old.Candidate != v.Candidate {
 		return fmt.Errorf("postgres: replace view: the old view is of %q, the new of %q", old.Candidate, v.Candidate)
 	}
-	return t.replaceView(ctx, v, kept{
-		keptRows(old.Appointments, v.Appointments), keptRows(old.Results, v.Results),
-		keptRows(old.Certifications, v.Certifications), keptRows(old.Vouchers, v.Vouchers), keptRows(old.Fees, v.Fees),
-	})
+	return t.replaceView(ctx, v, ledger.Kept(old, v))
 }
 
 // kept counts, per table of viewTables, the leading rows of the view that
-// are stored already; 0 rewrites the table (a ReplaceView keeps nothing).
-// keptRows gives -1 for a table that must be rewritten, which counts as 0
-// and clears it.
-type kept [5]int
-
-func keptRows[T any](old, now []T) int {
-	if len(old) > len(now) {
-		return -1
-	}
-	for i := range old {
-		if !reflect.DeepEqual(old[i], now[i]) {
-			return -1
-		}
-	}
-	return len(old)
-}
+// are stored already (ledger.Kept); 0 or -1 rewrites the table (a
+// ReplaceView keeps nothing).
+type kept = [5]int
 
 func (t *tx) replaceView(ctx context.Context, v ledger.View, k kept) error {
 	c := v.Candidate

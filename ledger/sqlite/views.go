@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -53,10 +52,7 @@ func (t *tx) ReplaceViewFrom(ctx context.Context, old, v ledger.View) error {
 		return fmt.Errorf("ledger/sqlite: replace view: the old view is of %q, the new of %q", old.Candidate, v.Candidate)
 	}
 	var skip stored
-	kept := stored{
-		keptRows(old.Appointments, v.Appointments), keptRows(old.Results, v.Results),
-		keptRows(old.Certifications, v.Certifications), keptRows(old.Vouchers, v.Vouchers), keptRows(old.Fees, v.Fees),
-	}
+	kept := ledger.Kept(old, v)
 	for i, table := range viewTables {
 		if kept[i] >= 0 {
 			skip[i] = kept[i]
@@ -75,21 +71,6 @@ func (t *tx) ReplaceViewFrom(ctx context.Context, old, v ledger.View) error {
 // stored counts, per view table in viewTables order, the leading rows of
 // a view that are stored already and are not inserted again.
 type stored [5]int
-
-// keptRows is how many of the new rows are stored already as old (all of
-// old, when old is the start of now), or -1 when the table must be
-// rewritten.
-func keptRows[T any](old, now []T) int {
-	if len(old) > len(now) {
-		return -1
-	}
-	for i := range old {
-		if !reflect.DeepEqual(old[i], now[i]) {
-			return -1
-		}
-	}
-	return len(old)
-}
 
 func (t *tx) insertRows(ctx context.Context, v ledger.View, skip stored) error {
 	own := func(kind, candidate string) error {
