@@ -292,19 +292,7 @@ func (p *Program) Decide(h *History, at time.Time, ask Ask) Decision {
 		c.medicalException(&d, ask.Appointment)
 	case RecordResult:
 		c.recordResult(&d, ask)
-	case Revoke:
-		d.Subject = ask.Certification
-		ci, ok := p.certIndex[ask.Certification]
-		if !ok {
-			d.refuse(Reason{Code: UnknownCertification})
-			return d
-		}
-		t := c.term(&p.Certifications[ci])
-		d.Term, d.State = t, t.StateOn(c.atDate)
-		if d.State == StateNone || d.State == StateRevoked {
-			d.refuse(Reason{Code: NotHeld})
-		}
-	case Status:
+	case Status, Revoke:
 		d.Subject = ask.Certification
 		ci, ok := p.certIndex[ask.Certification]
 		if !ok {
@@ -316,6 +304,9 @@ func (p *Program) Decide(h *History, at time.Time, ask Ask) Decision {
 		d.State, d.ExpiresOn = t.StateOn(c.atDate), t.Expires
 		if d.State == StateNone || d.State == StateRevoked {
 			d.ExpiresOn = NoDate
+			if ask.Action == Revoke {
+				d.refuse(Reason{Code: NotHeld}) // only a certification held can be withdrawn (R16)
+			}
 		}
 	case RecertifyOptions:
 		d.Subject = ask.Certification
