@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/recert/recert/app"
@@ -32,10 +33,13 @@ func TestRevokeAndExpire(t *testing.T) {
 		if c.State != "revoked" || !c.Revoked || c.BasisExam != "AIF-C01" || len(c.History) != 2 {
 			t.Fatalf("revoked: %+v; want state revoked, still naming the pass, with earned and revoked events", c)
 		}
-		_, err = f.a.Revoke(f.ctx, app.System, "c1", "ai-practitioner", "again")
-		mustCode(t, err, app.CodeRefused)
-		_, err = f.a.Revoke(f.ctx, app.System, "c2", "ai-practitioner", "never held")
-		mustCode(t, err, app.CodeRefused)
+		for _, c := range []struct{ cand, why string }{{"c1", "again"}, {"c2", "never held"}} {
+			_, err = f.a.Revoke(f.ctx, app.System, c.cand, "ai-practitioner", c.why)
+			e := mustCode(t, err, app.CodeRefused)
+			if len(e.Reasons) != 1 || e.Reasons[0] != "not_held" || len(e.Explanation) == 0 || !strings.Contains(e.Explanation[0], "(R16)") {
+				t.Errorf("revoking %s's ai-practitioner %s: %+v; want not_held, explained with R16", c.cand, c.why, e)
+			}
+		}
 		s, _ := f.a.Standing(f.ctx, app.System, "c1")
 		if len(s.Certifications) != 1 || s.Certifications[0].State != "revoked" {
 			t.Fatalf("standing %+v: want the certification revoked", s.Certifications)
