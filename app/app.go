@@ -152,14 +152,6 @@ func (a *App) load(ctx context.Context, tx ledger.Tx, candidate string) (*subjec
 	return &subject{cand: c, prog: p, events: evs, version: version, hist: h}, nil
 }
 
-func rawEvents(d []decoded) []ledger.Event {
-	out := make([]ledger.Event, len(d))
-	for i := range d {
-		out[i] = d[i].Event
-	}
-	return out
-}
-
 func mustJSON(v any) json.RawMessage {
 	b, err := json.Marshal(v)
 	if err != nil {

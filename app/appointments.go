@@ -43,7 +43,7 @@ func (a *App) Book(ctx context.Context, pr Principal, in BookInput) (ledger.Appo
 		// A voucher is the candidate's to spend, not the test center's (point 7).
 		return ledger.Appointment{}, forbidden("spend a candidate's voucher")
 	}
-	v, err := a.write(ctx, pr, op{what: "booking " + in.Exam, candidate: in.Candidate, decide: func(w *locked) (any, error) {
+	v, err := a.write(ctx, pr, op{candidate: in.Candidate, decide: func(w *locked) (any, error) {
 		s := w.s
 		center, err := w.center(in.Center)
 		if err != nil {

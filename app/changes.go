@@ -25,8 +25,8 @@ type changeFunc func(w *locked) error
 // locks the appointment's stream, reads the appointment from it, checks
 // that the caller may act on it and its ETag, and after fn appends, projects
 // and keeps the response for the Idempotency-Key.
-func (a *App) change(ctx context.Context, pr Principal, c Change, what string, fn changeFunc) (ledger.Appointment, error) {
-	v, err := a.write(ctx, pr, op{what: what + " " + c.Appointment, appointment: c.Appointment, ifMatch: c.IfMatch,
+func (a *App) change(ctx context.Context, pr Principal, c Change, fn changeFunc) (ledger.Appointment, error) {
+	v, err := a.write(ctx, pr, op{appointment: c.Appointment, ifMatch: c.IfMatch,
 		decide: func(w *locked) (any, error) {
 			if err := fn(w); err != nil {
 				return nil, err
@@ -42,7 +42,7 @@ func (a *App) change(ctx context.Context, pr Principal, c Change, what string, f
 // late-change tier, part or all of the fee forfeited — and the seat is
 // freed.
 func (a *App) Cancel(ctx context.Context, pr Principal, c Change) (ledger.Appointment, error) {
-	return a.change(ctx, pr, c, "cancelling", func(w *locked) error {
+	return a.change(ctx, pr, c, func(w *locked) error {
 		s, ap, now := w.s, w.ap, w.now
 		center, err := w.center(ap.Center)
 		if err != nil {
@@ -79,7 +79,7 @@ func (a *App) Reschedule(ctx context.Context, pr Principal, in RescheduleInput) 
 	if in.Slot.IsZero() {
 		return ledger.Appointment{}, invalid("slot", "slot is required (RFC 3339)")
 	}
-	return a.change(ctx, pr, in.Change, "rescheduling", func(w *locked) error {
+	return a.change(ctx, pr, in.Change, func(w *locked) error {
 		tx, ap, s, now, ctx := w.tx, w.ap, w.s, w.now, w.ctx
 		to := ap.Center
 		if in.Center != "" && in.Center != ap.Center {
@@ -123,7 +123,7 @@ func (a *App) NoShow(ctx context.Context, pr Principal, c Change) (ledger.Appoin
 	if pr.Role == RoleCandidate {
 		return ledger.Appointment{}, forbidden("record a no-show")
 	}
-	return a.change(ctx, pr, c, "recording a no-show of", func(w *locked) error {
+	return a.change(ctx, pr, c, func(w *locked) error {
 		s, ap := w.s, w.ap
 		d := s.prog.Decide(s.hist, w.now, policy.Ask{Action: policy.MarkNoShow, Appointment: ap.ID}) // R6, R8
 		if !d.Allowed {
@@ -145,7 +145,7 @@ func (a *App) MedicalRefund(ctx context.Context, pr Principal, c Change, note st
 	if err := checkText("note", note, maxNote); err != nil {
 		return ledger.Appointment{}, err
 	}
-	return a.change(ctx, pr, c, "a medical exception for", func(w *locked) error {
+	return a.change(ctx, pr, c, func(w *locked) error {
 		s, ap := w.s, w.ap
 		d := s.prog.Decide(s.hist, w.now, policy.Ask{Action: policy.MedicalException, Appointment: ap.ID})
 		if !d.Allowed {

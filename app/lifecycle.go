@@ -21,7 +21,7 @@ func (a *App) Revoke(ctx context.Context, pr Principal, candidate, certification
 	if err := checkText("reason", reason, maxNote); err != nil {
 		return CertificationStatus{}, err
 	}
-	v, err := a.write(ctx, pr, op{what: "revoking " + certification, candidate: candidate, decide: func(w *locked) (any, error) {
+	v, err := a.write(ctx, pr, op{candidate: candidate, decide: func(w *locked) (any, error) {
 		s := w.s
 		d := s.prog.Decide(s.hist, w.now, policy.Ask{Action: policy.Revoke, Certification: certification})
 		if !d.Allowed {
@@ -88,7 +88,7 @@ func (a *App) SweepExpiries(ctx context.Context, pr Principal) (int, error) {
 	}
 	n := 0
 	for _, id := range ids {
-		v, err := a.write(ctx, pr, op{what: "recording expiries", candidate: id, decide: func(w *locked) (any, error) {
+		v, err := a.write(ctx, pr, op{candidate: id, decide: func(w *locked) (any, error) {
 			s := w.s
 			recorded := map[string]bool{}
 			for _, e := range s.events {

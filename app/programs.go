@@ -28,7 +28,7 @@ func (a *App) UploadProgram(ctx context.Context, pr Principal, name string, sour
 		return ProgramInfo{}, &Error{Code: CodeInvalid, Field: "definition", Message: err.Error()}
 	}
 	info := ProgramInfo{ID: p.ID, Version: p.Version, Name: p.Name, Exams: len(p.Exams), Certs: len(p.Certifications)}
-	_, err = a.write(ctx, pr, op{what: "uploading " + p.ID, decide: func(w *locked) (any, error) {
+	_, err = a.write(ctx, pr, op{decide: func(w *locked) (any, error) {
 		err := w.tx.PutProgram(ctx, ledger.ProgramVersion{ID: p.ID, Version: p.Version, Source: source, UploadedAt: w.now})
 		return info, storeErr(err, "program "+p.ID+" version "+p.Version)
 	}})
@@ -47,7 +47,7 @@ func (a *App) ActivateProgram(ctx context.Context, pr Principal, id, version str
 	if err := known("program version", version); err != nil {
 		return ProgramInfo{}, err
 	}
-	v, err := a.write(ctx, pr, op{what: "activating " + id, decide: func(w *locked) (any, error) {
+	v, err := a.write(ctx, pr, op{decide: func(w *locked) (any, error) {
 		if err := w.tx.ActivateProgram(ctx, id, version); err != nil {
 			return nil, storeErr(err, "program "+id+" version "+version)
 		}

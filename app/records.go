@@ -87,7 +87,7 @@ func (a *App) CreateCandidate(ctx context.Context, pr Principal, in CandidateInp
 		in.ID = a.newID("c_")
 	}
 	c := ledger.Candidate{ID: in.ID, Name: in.Name, Email: in.Email, TimeZone: in.TimeZone, Program: in.Program, CreatedAt: a.now().UTC(), Rev: 1}
-	_, err := a.write(ctx, pr, op{what: "registering " + c.ID, decide: func(w *locked) (any, error) {
+	_, err := a.write(ctx, pr, op{decide: func(w *locked) (any, error) {
 		if _, err := a.program(ctx, w.tx, c.Program); err != nil {
 			return nil, invalid("program", "program %q is not known", c.Program)
 		}
@@ -126,7 +126,7 @@ func (a *App) UpdateCandidate(ctx context.Context, pr Principal, in CandidateInp
 	if err := checkID("id", in.ID); err != nil {
 		return ledger.Candidate{}, err
 	}
-	v, err := a.write(ctx, pr, op{what: "updating " + in.ID, candidate: in.ID, decide: func(w *locked) (any, error) {
+	v, err := a.write(ctx, pr, op{candidate: in.ID, decide: func(w *locked) (any, error) {
 		c := w.s.cand // read after the stream's lock: a zone change cannot race a booking
 		if c.Rev != in.IfMatch {
 			return nil, &Error{Code: CodePrecondition, Message: "candidate " + in.ID + " has changed since it was read"}
@@ -230,7 +230,7 @@ func (a *App) CreateCenter(ctx context.Context, pr Principal, in CenterInput) (l
 		in.ID = a.newID("tc_")
 	}
 	c := ledger.Center{ID: in.ID, Name: in.Name, TimeZone: in.TimeZone, Online: in.Online, Seats: in.Seats, CreatedAt: a.now().UTC(), Rev: 1}
-	_, err := a.write(ctx, pr, op{what: "creating " + c.ID, decide: func(w *locked) (any, error) {
+	_, err := a.write(ctx, pr, op{decide: func(w *locked) (any, error) {
 		return c, storeErr(w.tx.CreateCenter(ctx, c), "test center "+c.ID)
 	}})
 	return c, err
@@ -267,7 +267,7 @@ func (a *App) UpdateCenter(ctx context.Context, pr Principal, in CenterInput) (l
 			return ledger.Center{}, err
 		}
 	}
-	v, err := a.write(ctx, pr, op{what: "updating " + in.ID, decide: func(w *locked) (any, error) {
+	v, err := a.write(ctx, pr, op{decide: func(w *locked) (any, error) {
 		c, err := w.tx.Center(w.ctx, in.ID)
 		if err != nil {
 			return nil, storeErr(err, "test center "+in.ID)

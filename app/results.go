@@ -39,7 +39,7 @@ func (a *App) RecordResult(ctx context.Context, pr Principal, in ResultInput) (l
 	if (in.Scaled == nil) == (in.Raw == nil) {
 		return ledger.Result{}, invalid("scaled_score", "give either scaled_score, or raw_score with form")
 	}
-	o := op{what: "recording a result", candidate: in.Candidate, appointment: in.Appointment}
+	o := op{candidate: in.Candidate, appointment: in.Appointment}
 	if in.Appointment != "" {
 		o.candidate = ""
 	} else if in.Candidate == "" || in.Exam == "" || in.On.IsZero() {

@@ -65,7 +65,7 @@ func (a *App) CreateToken(ctx context.Context, pr Principal, in TokenInput) (led
 	if in.ExpiresAt.IsZero() {
 		t.ExpiresAt = time.Time{}
 	}
-	_, err := a.write(ctx, pr, op{what: "creating a token", decide: func(w *locked) (any, error) {
+	_, err := a.write(ctx, pr, op{decide: func(w *locked) (any, error) {
 		switch in.Role {
 		case RoleCenter:
 			if _, err := w.tx.Center(ctx, in.Subject); err != nil {
@@ -191,7 +191,7 @@ func (a *App) RevokeToken(ctx context.Context, pr Principal, id string) error {
 	if err := known("token", id); err != nil {
 		return err
 	}
-	_, err := a.write(ctx, pr, op{what: "revoking token " + id, decide: func(w *locked) (any, error) {
+	_, err := a.write(ctx, pr, op{decide: func(w *locked) (any, error) {
 		return nil, storeErr(w.tx.DeleteToken(ctx, id), "token "+id)
 	}})
 	return err

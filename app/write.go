@@ -27,8 +27,6 @@ import (
 // architecture test keeps every Append, ReplaceView and stored response in
 // this file (see write_arch_test.go).
 type op struct {
-	// what names the change in messages ("cancelling ap_1").
-	what string
 	// candidate is the stream to lock first; appointment, when set instead,
 	// names an appointment whose candidate's stream is locked.
 	candidate   string
@@ -106,8 +104,8 @@ func (a *App) write(ctx context.Context, pr Principal, o op) (any, error) {
 func (w *locked) lock(o op) error {
 	candidate := o.candidate
 	if o.appointment != "" {
-		if err := checkID("appointment", o.appointment); err != nil {
-			return hidden("appointment " + quoteShort(o.appointment))
+		if err := known("appointment", o.appointment); err != nil {
+			return err
 		}
 		// The read model only says whose appointment it is, which never
 		// changes; everything else about it is read after the lock.
@@ -141,10 +139,10 @@ func (w *locked) lock(o op) error {
 	return nil
 }
 
-// emit stages one event on the locked stream, stamped with the actor, and
-// moves the in-memory history past it, so that a later decision in the
-// same write (the consequences of a result) sees it. decision, when not
-// nil, is the engine's decision that allowed it, kept with the event.
+// emit stages one event on the locked stream, stamped with the actor; a
+// later decision in the same write (the consequences of a result) reads
+// it through w.history. decision, when not nil, is the engine's decision
+// that allowed it, kept with the event.
 func (w *locked) emit(typ string, d EventData, decision *policy.Decision) error {
 	s := w.s
 	d.By = &Actor{Token: w.pr.TokenID, Role: string(w.pr.Role)}
