@@ -61,6 +61,9 @@ type EventData struct {
 	// Rule is the program's rule id behind a fee or voucher event, as the
 	// engine's consequence named it.
 	Rule string `json:"rule,omitempty"`
+	// Medical marks the refund of a medical exception (R8), which the
+	// engine reads so that a fee is refunded once (R13).
+	Medical bool `json:"medical,omitempty"`
 	// By is who acted: the token and its role (system for the process's
 	// own work: import, the expiry sweep). Every event written since the
 	// write path has one.
@@ -140,9 +143,9 @@ func policyEvents(evs []decoded) []policy.Event {
 }
 
 // medical tells a medical exception's refund (R8) from the others.
+// Streams written before the flag existed say so in the reason.
 func medical(d EventData) bool {
-	return d.Rule == "medical_exception" || d.Rule == "R8" && strings.HasPrefix(d.Reason, "medical") ||
-		strings.HasPrefix(d.Reason, "medical exception")
+	return d.Medical || strings.HasPrefix(d.Reason, "medical exception")
 }
 
 // decisionJSON is what the ledger keeps of the decision behind an event:

@@ -248,7 +248,7 @@ func (w *locked) settle(appointment string, d *policy.Decision, note string) err
 // whose only events are its consequences (a medical exception's refund).
 func (w *locked) settleAs(appointment string, d *policy.Decision, note string, decision *policy.Decision) error {
 	for _, c := range d.Consequences {
-		data := EventData{Appointment: appointment, Rule: c.Rule, Reason: note}
+		data := EventData{Appointment: appointment, Rule: c.Rule, Reason: note, Medical: d.Action == policy.MedicalException}
 		switch c.Kind {
 		case policy.VoucherRedeemed, policy.VoucherReturned:
 			data.Voucher = voucherID(w.s.cand.ID, c.Voucher)
