@@ -90,7 +90,7 @@ func (a *App) Idempotent(ctx context.Context, pr Principal, key, route string, b
 	if rec.status == 0 {
 		// A question (decide) writes nothing, but its answer is kept all
 		// the same: every POST replays its first response.
-		err := a.store.Update(ctx, func(tx ledger.Tx) error { return a.saveResponse(ctx, tx, pr, v, v, nil) })
+		err := a.store.Update(ctx, func(tx ledger.Tx) error { return a.saveResponse(ctx, tx, pr, v, nil, nil) })
 		if errors.Is(err, errIdemRace) {
 			if st, b, ok, rerr := a.replay(ctx, pr, key, hash); ok && rerr == nil {
 				return st, b, true, nil
@@ -166,18 +166,19 @@ func (a *App) PurgeIdempotency(ctx context.Context) (int64, error) {
 // errIdemRace is a write that lost the race for its Idempotency-Key.
 var errIdemRace = errors.New("another request with this idempotency key committed first")
 
-// saveResponse stores the response of a write under its Idempotency-Key,
-// in the write's transaction. The write path calls it last; v is answered
-// now and stored is what a retry gets (a new token's secret is not kept).
-func (a *App) saveResponse(ctx context.Context, tx ledger.Tx, pr Principal, v, stored any, failure error) error {
+// saveResponse stores the response of a write (or its refusal, failure)
+// under its Idempotency-Key, in the write's transaction. The write path
+// calls it last. v is answered now; a retry gets v too, or stored(v) when
+// stored is set (a new token's secret is not kept).
+func (a *App) saveResponse(ctx context.Context, tx ledger.Tx, pr Principal, v any, stored func(any) any, failure error) error {
 	rec := pr.idem
 	if rec == nil {
 		return nil
 	}
-	st, body := rec.render(stored, failure)
-	status, answer := st, body
-	if failure == nil && !sameValue(v, stored) {
-		status, answer = rec.render(v, nil)
+	status, answer := rec.render(v, failure)
+	st, body := status, answer
+	if stored != nil && failure == nil {
+		st, body = rec.render(stored(v), nil)
 	}
 	err := tx.SaveIdempotentResponse(ctx, ledger.IdempotentResponse{Key: rec.key, Principal: pr.TokenID, RequestHash: rec.hash,
 		Status: st, Body: body, CreatedAt: a.now().UTC()})
@@ -189,17 +190,6 @@ func (a *App) saveResponse(ctx context.Context, tx ledger.Tx, pr Principal, v, s
 	}
 	rec.status, rec.body = status, answer
 	return nil
-}
-
-// sameValue reports whether the answer and what is stored are one value,
-// so that it is rendered once. Only a response holding a secret differs.
-func sameValue(v, stored any) (same bool) {
-	defer func() {
-		if recover() != nil { // an uncomparable value: render both
-			same = false
-		}
-	}()
-	return v == stored
 }
 
 // rememberRefusal stores a refusal under the request's key, in a

@@ -82,11 +82,7 @@ func (a *App) write(ctx context.Context, pr Principal, o op) (any, error) {
 			return err
 		}
 		out = v
-		stored := v
-		if o.stored != nil {
-			stored = o.stored(v)
-		}
-		return a.saveResponse(ctx, tx, pr, v, stored, nil)
+		return a.saveResponse(ctx, tx, pr, v, o.stored, nil)
 	})
 	if err != nil {
 		if pr.idem != nil {
