@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // NewRowReader reads rows in format "jsonl" or "csv"; "" looks at the
@@ -54,9 +52,8 @@ func (j *jsonlReader) Next() (Row, error) {
 			continue
 		}
 		r := Row{Line: j.line}
-		if err := checkRowText(b); err != nil {
-			err.Row = j.line
-			return Row{}, err
+		if err := CheckJSONText(b, sourceLines); err != nil {
+			return Row{}, &RowError{Row: j.line, Field: err.Field, Message: err.Message}
 		}
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
@@ -70,44 +67,8 @@ func (j *jsonlReader) Next() (Row, error) {
 	}
 }
 
-// checkRowText refuses a JSONL row with a duplicate member name at any
-// depth, invalid UTF-8 (a lone surrogate escape included) or a control
-// character in a string, naming the field, as the HTTP API refuses such
-// bodies: encoding/json would keep the last duplicate, turn bad UTF-8
-// into U+FFFD and store a NUL, which PostgreSQL then refuses mid-batch.
-// A program's source is YAML text and may hold tab, CR and LF. Other
-// syntax errors are left to the decoder, whose messages say where.
-func checkRowText(line []byte) *RowError {
-	dec := jsontext.NewDecoder(bytes.NewReader(line))
-	for {
-		tok, err := dec.ReadToken()
-		if err == io.EOF {
-			return nil
-		}
-		var se *jsontext.SyntacticError
-		if errors.As(err, &se) {
-			field := FieldOf(string(se.JSONPointer))
-			switch {
-			case errors.Is(err, jsontext.ErrDuplicateName):
-				return &RowError{Field: field, Message: "the member appears twice on the line"}
-			case se.Err != nil && (strings.Contains(se.Err.Error(), "UTF-8") || strings.Contains(se.Err.Error(), "surrogate")):
-				return &RowError{Field: field, Message: fmt.Sprintf("not valid UTF-8 (byte %d of the line)", se.ByteOffset)}
-			}
-			return nil
-		}
-		if err != nil || tok.Kind() != '"' {
-			if err != nil {
-				return nil
-			}
-			continue
-		}
-		pointer := string(dec.StackPointer())
-		if i := ControlAt(tok.String(), pointer == "/source"); i >= 0 {
-			r, _ := utf8.DecodeRuneInString(tok.String()[i:])
-			return &RowError{Field: strings.Trim(strconv.QuoteToASCII(FieldOf(pointer)), `"`), Message: fmt.Sprintf("holds the control character %U; no field takes control characters", r)}
-		}
-	}
-}
+// sourceLines: a program row's YAML source is text with lines.
+func sourceLines(pointer string) bool { return pointer == "/source" }
 
 // checkCellText refuses a CSV cell that is not UTF-8 text on one line.
 func checkCellText(line int64, col, v string) *RowError {

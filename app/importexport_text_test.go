@@ -14,7 +14,7 @@ import (
 // depth), invalid UTF-8 or a control character are refused as FILE:ROW
 // errors naming the field, on both stores, and nothing of them is
 // stored; a program's source may hold tab and newline. Checked: without
-// checkRowText the JSONL cases import (PostgreSQL: the NUL stops the
+// CheckJSONText the JSONL cases import (PostgreSQL: the NUL stops the
 // batch with an error), and without checkCellText the CSV ones do.
 func TestImportRefusesBadText(t *testing.T) {
 	eachStore(t, func(t *testing.T, st ledger.Store) {

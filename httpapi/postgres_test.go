@@ -27,7 +27,7 @@ func newPostgresWorld(t *testing.T) *world {
 // TestTextRefusedOnPostgres: PostgreSQL refuses a NUL or invalid UTF-8
 // with an error of its own, which reached clients as 500; the same
 // bodies are 400 naming the field here, before the store sees them.
-// Checked: without checkJSONText and checkParams the NUL cases answer 500.
+// Checked: without app.CheckJSONText and checkParams the NUL cases answer 500.
 func TestTextRefusedOnPostgres(t *testing.T) {
 	textRefused(t, newPostgresWorld(t))
 }

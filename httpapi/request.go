@@ -66,7 +66,7 @@ func accepts(types []string, mt string) bool {
 // decodeJSON reads a JSON object into v. Unknown fields are refused by
 // name, so a misspelt "use_vocher" is an error rather than a full-price
 // booking; so are duplicate names, invalid UTF-8 and control characters
-// (checkJSONText). An empty body is an empty object when optional is set.
+// (app.CheckJSONText). An empty body is an empty object when optional is set.
 func decodeJSON(body []byte, v any, optional bool) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		if optional {
@@ -74,7 +74,7 @@ func decodeJSON(body []byte, v any, optional bool) error {
 		}
 		return fail(app.CodeInvalid, "", "a JSON body is required")
 	}
-	if err := checkJSONText(body); err != nil {
+	if err := app.CheckJSONText(body, nil); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))

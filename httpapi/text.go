@@ -2,89 +2,18 @@ package httpapi
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"strconv"
-	"strings"
 	"unicode/utf8"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/recert/recert/app"
 )
 
-// Text a request may not carry. encoding/json accepts duplicate member
-// names (the last wins, so two readers of one body can disagree about
-// what it says), replaces invalid UTF-8 with U+FFFD and lets control
-// characters through; PostgreSQL then refuses a NUL with a 500 and
-// SQLite stores it silently. So every JSON body is walked once with
-// jsontext, which checks names and UTF-8 as RFC 8259 8.1 and 7493 want,
-// and every string in it (names too) is checked for control characters,
-// before it is decoded. No field of the API is free text that needs
-// them; a program definition (YAML) is the only upload that is text with
-// lines, and it may hold tab, newline and carriage return.
-
-// checkJSONText refuses a body with a duplicate member name at any depth,
-// invalid UTF-8 (a lone surrogate escape such as \ud800 included) or a
-// control character in any string, naming the field. A body that is
-// malformed otherwise passes, so that decodeJSON reports it as before.
-func checkJSONText(body []byte) error {
-	dec := jsontext.NewDecoder(bytes.NewReader(body))
-	for {
-		tok, err := dec.ReadToken()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return textProblem(err)
-		}
-		if tok.Kind() != '"' {
-			continue
-		}
-		s := tok.String()
-		if i := app.ControlAt(s, false); i >= 0 {
-			// The field is spelt with escapes: a problem that names it
-			// must not carry the control character itself.
-			field := strings.Trim(strconv.QuoteToASCII(app.FieldOf(string(dec.StackPointer()))), `"`)
-			r, _ := utf8.DecodeRuneInString(s[i:])
-			what := "the value of " + field
-			if isName(dec) {
-				what = "the member name " + strconv.QuoteToASCII(s)
-			}
-			return fail(app.CodeInvalid, field, fmt.Sprintf("%s holds the control character %U at byte %d; no field takes control characters", what, r, i))
-		}
-	}
-}
-
-// isName reports whether the string just read was an object member's
-// name rather than its value: inside an object, names are the odd reads.
-func isName(dec *jsontext.Decoder) bool {
-	kind, n := dec.StackIndex(dec.StackDepth())
-	return kind == '{' && n%2 == 1
-}
-
-// textProblem turns jsontext's refusal into a problem naming the field;
-// syntax errors other than duplicates and bad UTF-8 are left to
-// decodeJSON, whose messages say where the JSON breaks.
-func textProblem(err error) error {
-	var se *jsontext.SyntacticError
-	if !errors.As(err, &se) {
-		return nil
-	}
-	field := app.FieldOf(string(se.JSONPointer))
-	switch {
-	case errors.Is(err, jsontext.ErrDuplicateName):
-		return fail(app.CodeInvalid, field, fmt.Sprintf("the member %s appears twice; send each member once", field))
-	case se.Err != nil && (strings.Contains(se.Err.Error(), "UTF-8") || strings.Contains(se.Err.Error(), "surrogate")):
-		where := "the body"
-		if field != "" {
-			where = field
-		}
-		return fail(app.CodeInvalid, field, fmt.Sprintf("%s is not valid UTF-8 (at byte %d)", where, se.ByteOffset))
-	}
-	return nil
-}
+// Text a request may not carry. Every JSON body is checked by
+// app.CheckJSONText before it is decoded (duplicate member names, invalid
+// UTF-8, control characters), as import checks its rows; no field of the
+// API is free text that needs control characters. A program definition
+// (YAML) is the only upload that is text with lines, and it may hold tab,
+// newline and carriage return (checkDocumentText).
 
 // checkDocumentText refuses an upload that is not UTF-8 text with lines:
 // invalid UTF-8 or a control character other than tab, newline and

@@ -21,7 +21,7 @@ import (
 
 // TestTextRefused: duplicate member names (at any depth), invalid UTF-8
 // and control characters are 400 naming the field, and nothing is stored.
-// Checked: without checkJSONText in decodeJSON every JSON case but the
+// Checked: without app.CheckJSONText in decodeJSON every JSON case but the
 // lone surrogate is stored (201); without checkDocumentText the NUL in a
 // definition is stored; without checkParams the path and query cases
 // reach the store.
