@@ -54,6 +54,11 @@ type Tx interface {
 	Idempotency
 	Imports
 	Recounts
+	Notices
+	Notifications
+	PreferenceStore
+	Webhooks
+	Calendars
 }
 
 // Event is one entry of a candidate's stream. Seq counts from 1 in each

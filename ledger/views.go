@@ -18,6 +18,8 @@ type View struct {
 	Certifications []Certification
 	Vouchers       []Voucher
 	Fees           []Fee
+	// Notices is the engine's schedule of reminders for the candidate.
+	Notices []Notice
 }
 
 // Appointment is a booking and its outcome.

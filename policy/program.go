@@ -18,6 +18,7 @@ type Program struct {
 	Retake         RetakePolicy
 	Appointments   AppointmentPolicy
 	Vouchers       VoucherPolicy
+	Notifications  NotificationPolicy
 
 	label     string // id@version, recorded in every decision
 	examIndex map[string]int
