@@ -113,3 +113,29 @@ type WebhookPoster interface {
 	// (0 when none came) and an error unless the status is 2xx.
 	Post(ctx context.Context, url, secret, id string, at time.Time, body []byte) (int, error)
 }
+
+// CalendarItem is one event of a candidate's calendar feed.
+type CalendarItem struct {
+	// UID is stable across feeds, so a calendar application updates the
+	// event instead of adding a second one.
+	UID         string
+	Summary     string
+	Description string
+	// Date, when set (YYYY-MM-DD), makes an all-day event (an expiry, a
+	// renewal window opening, a retake date); otherwise Start and End are
+	// the instants of a timed one (an appointment).
+	Date       string
+	Start, End time.Time
+	// AlarmAt, when not zero, is an absolute alarm (the appointment's
+	// change deadline).
+	AlarmAt      time.Time
+	AlarmSummary string
+	// Modified is when the item's facts last changed (DTSTAMP/LAST-MODIFIED).
+	Modified time.Time
+}
+
+// CalendarEncoder writes an iCalendar feed (the calendar adapter).
+type CalendarEncoder interface {
+	// Encode returns the feed named name (RFC 5545, CRLF line endings).
+	Encode(name string, items []CalendarItem) ([]byte, error)
+}
