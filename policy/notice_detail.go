@@ -98,6 +98,10 @@ func (p *Program) certDetail(nd *NoticeDetail, n Notice, h *History, at time.Tim
 	for _, o := range plan.Options {
 		nd.Lines = append(nd.Lines, "Passing "+o.Exam+" renews it; it can be sat from "+o.Earliest.String()+p.cite("renewal")+".")
 	}
+	if n.Days < 90 && len(plan.Options) > 0 {
+		nd.Lines = append(nd.Lines, "Book one of them now and pass it on or before "+n.Date.String()+
+			" to keep the certification; after that only the full exam earns it again"+p.cite("expired_not_renewable")+".")
+	}
 	switch {
 	case nd.LastSafeBooking != NoDate:
 		nd.Lines = append(nd.Lines, "Sit a first attempt by "+nd.LastSafeBooking.String()+
@@ -222,7 +226,7 @@ func (p *Program) reschedulesLeft(a *appointment) string {
 func (p *Program) voucherDetail(nd *NoticeDetail, n Notice, h *History, at time.Time) {
 	c := ctx{p: p, h: h, zone: h.zone, at: at}
 	c.atDate = c.date(at)
-	nd.Title = "Your voucher lapses " + strings.TrimSuffix(daysWords(nd.DaysLeft), ", ") + " on " + n.Date.String()
+	nd.Title = "Your voucher's last valid day is " + n.Date.String()
 	for _, v := range c.vouchers() {
 		if v.ID() != n.Subject {
 			continue

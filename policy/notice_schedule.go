@@ -19,18 +19,98 @@ func (p *Program) Notices(h *History) []Notice {
 	// The schedule is about the whole history, not one day: atDate is the
 	// earliest date there is, so that no rule is clipped to "today".
 	c := ctx{p: p, h: h, zone: h.zone, atDate: OpenStart}
-	out := make([]Notice, 0, c.noticeCap())
-	out = c.expiryNotices(out)
+	earned := c.earnedMask()
+	out := make([]Notice, 0, c.noticeCap(earned))
+	out = c.expiryNotices(out, earned)
 	if p.Notifications.Retake {
 		out = c.retakeNotices(out)
 	}
 	out = c.appointmentNotices(out)
 	out = c.voucherNotices(out)
-	slices.SortFunc(out, compareNotices)
+	sortNotices(out)
 	// A program that lists an offset twice schedules one notice.
 	return slices.CompactFunc(out, func(a, b Notice) bool {
 		return a.Kind == b.Kind && a.Subject == b.Subject && a.Due.Equal(b.Due)
 	})
+}
+
+// noticeKey is what the schedule is sorted on, without pointers: sorting
+// the notices themselves moves 112-byte values full of pointers, and the
+// write barriers cost more than the rest of the schedule.
+type noticeKey struct {
+	due  int64 // unix nanoseconds
+	kind uint8 // the kind's rank in string order
+	idx  int32
+}
+
+// kindRank orders the kinds as their names sort, so that sorting by rank
+// is sorting by Kind.
+func kindRank(k NoticeKind) uint8 {
+	switch k {
+	case NoticeExpired:
+		return 1
+	case NoticeChangeDeadline:
+		return 2
+	case NoticeExpiry:
+		return 3
+	case NoticeRetake:
+		return 4
+	case NoticeSitting:
+		return 5
+	case NoticeVoucher:
+		return 6
+	}
+	return 7
+}
+
+// sortNotices orders ns by (Due, Kind, Subject): it sorts keys, then moves
+// each notice once into place by following the permutation's cycles.
+func sortNotices(ns []Notice) {
+	var buf [160]noticeKey
+	keys := buf[:0]
+	if len(ns) > len(buf) {
+		keys = make([]noticeKey, 0, len(ns))
+	}
+	for i := range ns {
+		keys = append(keys, noticeKey{due: ns[i].Due.UnixNano(), kind: kindRank(ns[i].Kind), idx: int32(i)})
+	}
+	slices.SortFunc(keys, func(a, b noticeKey) int {
+		switch {
+		case a.due != b.due:
+			return cmpInt64(a.due, b.due)
+		case a.kind != b.kind:
+			return int(a.kind) - int(b.kind)
+		}
+		if c := strings.Compare(string(ns[a.idx].Kind), string(ns[b.idx].Kind)); c != 0 {
+			return c
+		}
+		return strings.Compare(ns[a.idx].Subject, ns[b.idx].Subject)
+	})
+	// Position i takes the notice at keys[i].idx; a key pointing at its own
+	// position is done.
+	for i := range keys {
+		if int(keys[i].idx) == i {
+			continue
+		}
+		tmp, j := ns[i], i
+		for {
+			k := int(keys[j].idx)
+			keys[j].idx = int32(j)
+			if k == i {
+				ns[j] = tmp
+				break
+			}
+			ns[j] = ns[k]
+			j = k
+		}
+	}
+}
+
+func cmpInt64(a, b int64) int {
+	if a < b {
+		return -1
+	}
+	return 1
 }
 
 func compareNotices(a, b Notice) int {
@@ -43,42 +123,93 @@ func compareNotices(a, b Notice) int {
 	return strings.Compare(a.Subject, b.Subject)
 }
 
-// noticeCap is a bound on the schedule's length good enough to allocate
-// it once: the reminders of every certification passed, one retake notice
-// per failure, two notices per appointment and the voucher reminders.
-func (c *ctx) noticeCap() int {
-	n := 0
+// earnedMask marks the certifications whose line the history has a pass
+// of: the only ones that can be earned (bit i: certification i). A program
+// of more than 64 certifications marks them all.
+func (c *ctx) earnedMask() uint64 {
+	if len(c.p.Certifications) > 64 {
+		return ^uint64(0)
+	}
+	var m uint64
 	for i := range c.h.sittings {
-		s := &c.h.sittings[i]
-		if !s.passed {
+		if s := &c.h.sittings[i]; s.passed {
+			if ci := c.p.examCert[s.exam]; ci >= 0 {
+				m |= 1 << ci
+			}
+		}
+	}
+	return m
+}
+
+// noticeCap is a bound on the schedule's length good enough to allocate
+// it once: the reminders of every certification that may be earned, one
+// retake notice per failure, two notices per open appointment and the voucher
+// reminders of every pass.
+func (c *ctx) noticeCap(earned uint64) int {
+	n := 0
+	for i := range c.h.appts {
+		if c.h.appts[i].state == apptOpen {
+			n += 2
+		}
+	}
+	for i := range c.p.Certifications {
+		if i >= 64 || earned&(1<<i) != 0 {
+			n += len(c.p.Certifications[i].Reminders) + 1
+		}
+	}
+	vouchers := !c.p.Vouchers.Validity.IsZero()
+	for i := range c.h.sittings {
+		if !c.h.sittings[i].passed {
 			n++
-			continue
-		}
-		if ci := c.p.examCert[s.exam]; ci >= 0 {
-			n += len(c.p.Certifications[ci].Reminders) + 1
-		}
-		if !c.p.Vouchers.Validity.IsZero() {
+		} else if vouchers {
 			n += len(c.p.Notifications.VoucherDays)
 		}
 	}
-	return n + 2*len(c.h.appts)
+	return n
 }
 
 // atTime is the instant a date-based notice falls due: the program's time
-// of day (N1) on date d in the candidate's zone. On a day when that time
-// does not exist (a DST gap) time.Date's normalisation decides, the same
-// on every host, since it depends on the zone's rules alone.
-func (c *ctx) atTime(d Date) time.Time {
-	y, m, dd := d.Civil()
-	at := c.p.Notifications.At
-	return time.Date(y, m, dd, at/60, at%60, 0, 0, c.zone.loc).UTC()
-}
+// of day (N1) on date d in the candidate's zone.
+func (c *ctx) atTime(d Date) time.Time { return c.local(d, c.p.Notifications.At) }
 
 // dayAfter is the first instant of the day after d in the candidate's zone:
 // when a term whose last valid day is d stops being active (Term.StateOn:
 // active through expires_on inclusive), and when a voucher whose last valid
 // day is d lapses.
-func (c *ctx) dayAfter(d Date) time.Time { return d.AddDays(1).Start(c.zone.loc).UTC() }
+func (c *ctx) dayAfter(d Date) time.Time { return c.local(d.AddDays(1), 0) }
+
+// local is the instant of minute-of-day m on date d in the candidate's
+// zone, in UTC. The zone cache answers when the offset of the period it
+// holds (or of the period it finds) gives an instant inside that period,
+// which is every time of day but those a clock change skips or repeats;
+// those go to time.Date (and midnight to Date.Start, which finds the day's
+// first instant when midnight is skipped), the same on every host, since
+// they depend on the zone's rules alone. The schedule runs on every ledger
+// write, and time.Date costs a zone lookup each time.
+func (c *ctx) local(d Date, m int) time.Time {
+	wall := int64(d)*86400 + int64(m)*60
+	z := &c.zone
+	for try := 0; try < 2; try++ {
+		if z.valid {
+			if u := wall - z.off; u >= z.start && u < z.end && !z.nearChange(u) {
+				return time.Unix(u, 0).UTC()
+			}
+		}
+		z.date(wall - z.off) // load the period the guess lies in
+	}
+	if m == 0 {
+		return d.Start(z.loc).UTC()
+	}
+	y, mo, dd := d.Civil()
+	return time.Date(y, mo, dd, m/60, m%60, 0, 0, z.loc).UTC()
+}
+
+// nearChange reports whether instant u lies within a day of either end of
+// the cached offset period, where a wall time may be skipped or repeated
+// (offsets differ by at most a day), so that local leaves it to time.Date.
+func (z *zoneCache) nearChange(u int64) bool {
+	return (z.start != minInt64 && u-z.start < 86400) || (z.end != maxInt64 && z.end-u < 86400)
+}
 
 // expiryNotices schedules, for each certification the history earned and
 // has not revoked, the reminders of its current term (V4) and the expiry
@@ -90,19 +221,11 @@ func (c *ctx) dayAfter(d Date) time.Time { return d.AddDays(1).Start(c.zone.loc)
 // period follows (Google Cloud: renewable for 30 more days) or not: that is
 // the moment the candidate no longer holds it, which is what the notice
 // says. It never lapses: an expiry stays true.
-func (c *ctx) expiryNotices(out []Notice) []Notice {
+func (c *ctx) expiryNotices(out []Notice, earned uint64) []Notice {
 	p := c.p
-	var earned uint64 // certifications with a passing sitting of their line
-	all := len(p.Certifications) > 64
-	for i := range c.h.sittings {
-		if s := &c.h.sittings[i]; s.passed {
-			if ci := p.examCert[s.exam]; ci >= 0 && ci < 64 {
-				earned |= 1 << ci
-			}
-		}
-	}
+	reminders, validity := p.Rules["reminders"], p.Rules["validity"]
 	for i := range p.Certifications {
-		if !all && earned&(1<<i) == 0 {
+		if i < 64 && earned&(1<<i) == 0 {
 			continue
 		}
 		cert := &p.Certifications[i]
@@ -113,9 +236,9 @@ func (c *ctx) expiryNotices(out []Notice) []Notice {
 		until := c.dayAfter(t.Expires)
 		for _, days := range cert.Reminders {
 			out = append(out, Notice{Kind: NoticeExpiry, Subject: cert.ID, Due: c.atTime(t.Expires.AddDays(-days)),
-				Until: until, Date: t.Expires, Days: days, Rule: p.Rules["reminders"]})
+				Until: until, Date: t.Expires, Days: days, Rule: reminders})
 		}
-		out = append(out, Notice{Kind: NoticeExpired, Subject: cert.ID, Due: until, Date: t.Expires, Rule: p.Rules["validity"]})
+		out = append(out, Notice{Kind: NoticeExpired, Subject: cert.ID, Due: until, Date: t.Expires, Rule: validity})
 	}
 	return out
 }
