@@ -53,7 +53,8 @@ type Notice struct {
 	// appointment id or a voucher id.
 	Subject string
 	// Due is the instant it falls due (UTC); Until the instant after which
-	// it means nothing any more (the expiry, the deadline, the sitting).
+	// it means nothing any more (the expiry, the deadline, the sitting, the
+	// voucher's end); zero when it never lapses (the expiry itself, a retake).
 	Due, Until time.Time
 	// Date is the date it is about, in the candidate's zone: the expiry
 	// date, the retake date, the voucher's last day; for an appointment
@@ -62,7 +63,9 @@ type Notice struct {
 	// Days is how many days before Date it falls due (expiry and voucher
 	// reminders); 0 otherwise.
 	Days int
-	// Rule is the program's rule id for it (V4, R1, R7, N1…).
+	// Rule is the program's rule id for it: V4 for an expiry reminder, V1
+	// for the expiry, N2, N3 and N4 for the others (the reference program's
+	// ids; each program names its own in Rules).
 	Rule string
 }
 

@@ -235,6 +235,9 @@ func (c *ctx) expiryNotices(out []Notice, earned uint64) []Notice {
 		}
 		until := c.dayAfter(t.Expires)
 		for _, days := range cert.Reminders {
+			if t.Expires.AddDays(-days) < t.BasisDate {
+				continue // before the term began: nothing to remind of yet
+			}
 			out = append(out, Notice{Kind: NoticeExpiry, Subject: cert.ID, Due: c.atTime(t.Expires.AddDays(-days)),
 				Until: until, Date: t.Expires, Days: days, Rule: reminders})
 		}
@@ -357,6 +360,9 @@ func (c *ctx) voucherNotices(out []Notice) []Notice {
 		}
 		until, id := c.dayAfter(v.Expires), v.ID()
 		for _, days := range p.Notifications.VoucherDays {
+			if v.Expires.AddDays(-days) < v.Issued {
+				continue // before the voucher was issued
+			}
 			out = append(out, Notice{Kind: NoticeVoucher, Subject: id, Due: c.atTime(v.Expires.AddDays(-days)), Until: until,
 				Date: v.Expires, Days: days, Rule: p.Rules[ruleVoucherNotice]})
 		}

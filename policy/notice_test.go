@@ -256,3 +256,57 @@ func TestNoticeStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestNoticeRetakeExactWait: where the first retake wait is exact
+// (Microsoft: 24 hours, MS-R1), the retake notice falls due when the wait
+// ends if that is after the time of day (N1), and at the time of day on
+// the date otherwise.
+func TestNoticeRetakeExactWait(t *testing.T) {
+	p, err := definition.LoadFile("../programs/microsoft.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ sat, want string }{
+		{"2026-03-10T15:00:00Z", "retake_available AZ-104 due=2026-03-11T15:00:00Z until=- date=2026-03-11 days=0 rule=MS-N2"},
+		{"2026-03-10T06:00:00Z", "retake_available AZ-104 due=2026-03-11T08:00:00Z until=- date=2026-03-11 days=0 rule=MS-N2"},
+	}
+	for _, c := range cases {
+		h, err := p.NewHistory(zone(t, "Europe/Berlin"), evs{result("AZ-104", c.sat, 500)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(schedule(p.Notices(h)), "\n"); got != c.want {
+			t.Errorf("failed at %s: schedule\n%s\nwant\n%s", c.sat, got, c.want)
+		}
+	}
+}
+
+// TestNoticesNotBeforeTheStart: an offset longer than the term or the
+// voucher's validity schedules nothing before it began (a 400-day voucher
+// reminder of a one-year voucher, a 180-day reminder of a 90-day term).
+func TestNoticesNotBeforeTheStart(t *testing.T) {
+	src := bytes.Replace(programs.AWS, []byte("  validity: null\n"), []byte("  validity: P1Y\n"), 1)
+	src = bytes.Replace(src, []byte("vouchers: {days_before: [30]}"), []byte("vouchers: {days_before: [400, 30]}"), 1)
+	src = bytes.Replace(src, []byte("    validity: P3Y              # V1\n"), []byte("    validity: P90D\n"), 1) // cloud-practitioner
+	p, err := definition.Parse("aws-short.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := p.NewHistory(time.UTC, evs{result("CLF-C02", passAt, 800)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(schedule(p.Notices(h)), "\n")
+	want := strings.Join([]string{
+		// 90 days before is the passing day itself: the term has begun.
+		"expiry_reminder cloud-practitioner due=2026-03-25T09:00:00Z until=2026-06-24T00:00:00Z date=2026-06-23 days=90 rule=V4",
+		"expiry_reminder cloud-practitioner due=2026-05-24T09:00:00Z until=2026-06-24T00:00:00Z date=2026-06-23 days=30 rule=V4",
+		"expiry_reminder cloud-practitioner due=2026-06-16T09:00:00Z until=2026-06-24T00:00:00Z date=2026-06-23 days=7 rule=V4",
+		"expiry_reminder cloud-practitioner due=2026-06-23T09:00:00Z until=2026-06-24T00:00:00Z date=2026-06-23 days=0 rule=V4",
+		"certification_expired cloud-practitioner due=2026-06-24T00:00:00Z until=- date=2026-06-23 days=0 rule=V1",
+		"voucher_expiring v-CLF-C02-2026-03-25 due=2027-02-23T09:00:00Z until=2027-03-26T00:00:00Z date=2027-03-25 days=30 rule=N4",
+	}, "\n")
+	if got != want {
+		t.Errorf("schedule:\n%s\nwant:\n%s", got, want)
+	}
+}
