@@ -42,6 +42,10 @@ type Options struct {
 	// Retry-After, its body unread. It must be at least maxProgramBody
 	// for a definition upload to be possible at all.
 	BodyBudget int64
+	// PublicURL is the server's address as others reach it (scheme and
+	// host, no trailing slash), for the links it hands out (calendar
+	// feeds); when empty, the request's own host is used.
+	PublicURL string
 }
 
 // Defaults of Options.
@@ -68,6 +72,7 @@ type server struct {
 	mux    *http.ServeMux
 	limit  *authLimiter
 	budget *bodyBudget
+	public string
 }
 
 // New returns the API's handler over a.
@@ -96,7 +101,7 @@ func newServer(a *app.App, opts Options) *server {
 	}
 	s := &server{app: a, log: opts.Logger, mux: http.NewServeMux(),
 		limit:  newAuthLimiter(opts.Now, opts.AuthFailures, opts.AuthFailureEvery, opts.MaxClients),
-		budget: newBodyBudget(opts.BodyBudget)}
+		budget: newBodyBudget(opts.BodyBudget), public: strings.TrimRight(opts.PublicURL, "/")}
 	for _, rt := range routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
 	}
