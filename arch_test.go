@@ -29,19 +29,20 @@ var allowed = map[string][]string{
 	"ledger/ledgertest": {"ledger"},
 	"internal/pgtest":   {},
 	"internal/loadgen":  {},
-	// The Mailpit test harness talks SMTP and HTTP to a real server.
-	"internal/mailpit": {},
-	"app":              {"policy", "ledger", "definition", "programs"},
-	"httpapi":          {"app", "ledger", "policy"},
-	"cmd/recert":       {"*"},
+	"app":               {"policy", "ledger", "definition", "programs"},
+	"httpapi":           {"app", "ledger", "policy"},
+	"cmd/recert":        {"*"},
+
+	// The client generated from httpapi/openapi.json: it talks HTTP, so it
+	// imports nothing of the server.
+	"internal/apiclient": {},
 
 	// The notification channels: adapters filling app's interfaces.
 	"notify/mail":    {"app", "ledger"},
 	"notify/webhook": {"app", "ledger"},
 
-	// The client generated from httpapi/openapi.json: it talks HTTP, so it
-	// imports nothing of the server.
-	"internal/apiclient": {},
+	// The Mailpit test harness talks SMTP and HTTP to a real server.
+	"internal/mailpit": {},
 }
 
 // stdlibOnly are packages that may import nothing outside the standard
