@@ -122,7 +122,7 @@ func (a *App) finish(ctx context.Context, done Done) error {
 
 func (a *App) notified(channel, state string) {
 	if a.observer != nil {
-		a.observer.Notified(channel, state)
+		a.observer.Notification(channel, state)
 	}
 }
 
