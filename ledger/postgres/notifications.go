@@ -16,8 +16,8 @@ var _ ledger.Notifications = (*tx)(nil)
 const notificationColumns = `id, candidate, kind, subject, due, channel, state, reason, target,
 	message_id, title, error, attempts, created_at, updated_at, sent_at`
 
-// The lists by filter: four fixed statements rather than one with
-// "($2 = '' OR candidate = $2)", which the planner cannot match to an
+// The lists by filter: four fixed statements rather than one that tests
+// whether each filter field is empty, which the planner cannot match to an
 // index when it plans once for every value.
 const (
 	listNotificationsSQL            = "SELECT " + notificationColumns + " FROM notifications WHERE id > $1 ORDER BY id LIMIT $2"
