@@ -117,6 +117,11 @@ func testDueNotices(t *testing.T, s ledger.Store) {
 		after = page[len(page)-1]
 	}
 	same(t, "DueNotices in pages of 5", all, paged)
+	// A cursor at or before the window's start is no bound: the window is.
+	for _, before := range []ledger.Notice{all[0], notice("c0", "sitting", "x", 2, 0)} {
+		same(t, "DueNotices after a notice due at or before from", window(from, to), dueNotices(t, s, from, to, before, 0))
+	}
+	same(t, "DueNotices in (from, to] after its first notice", window(from, to)[1:4], dueNotices(t, s, from, to, window(from, to)[0], 3))
 	if got := dueNotices(t, s, at(25, 3), at(31, 0), ledger.Notice{}, 0); len(got) != 0 {
 		t.Errorf("DueNotices after the last due time = %d notices", len(got))
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/recert/recert/ledger"
 )
@@ -70,7 +71,7 @@ func fullView(cand string) ledger.View {
 // one of days 0 has no Rule, so that an empty field round-trips too.
 func notice(cand, kind, subject string, day, days int) ledger.Notice {
 	n := ledger.Notice{Candidate: cand, Kind: kind, Subject: subject, Due: at(day, 3), Until: at(day+days+1, 9),
-		Date: fmt.Sprintf("2026-03-%02d", day+days), Days: days, Rule: "N1"}
+		Date: at(day+days, 9).Format(time.DateOnly), Days: days, Rule: "N1"}
 	if kind == "sitting" {
 		n.Rule = ""
 	}

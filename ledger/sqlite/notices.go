@@ -18,12 +18,17 @@ const noticeColumns = `candidate, kind, subject, due, until, date, days, rule`
 const (
 	insertNoticeSQL     = `INSERT INTO notices (` + noticeColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	candidateNoticesSQL = `SELECT ` + noticeColumns + ` FROM notices WHERE candidate = ? ORDER BY due, kind, subject`
-	// dueNoticesSQL is a keyset page over notices_due: the range on due
-	// and the row-value comparison with the last notice seen are both
-	// bounds of one index range, so each page starts where the previous
-	// one ended (TestDueNoticesUsesIndex checks the plan).
+	// dueNoticesSQL and dueNoticesAfterSQL are the pages of the sweep, a
+	// keyset walk of notices_due: the first page from the window's start,
+	// each next one from the last notice seen, given as a row value so that
+	// SQLite starts the index range there rather than at the window's
+	// start and filtering up to the cursor (each page would then cost every
+	// page before it). TestDueNoticesUsesIndex checks both plans.
 	dueNoticesSQL = `SELECT ` + noticeColumns + ` FROM notices
-		WHERE due > ? AND due <= ? AND (due, candidate, kind, subject) > (?, ?, ?, ?)
+		WHERE due > ? AND due <= ?
+		ORDER BY due, candidate, kind, subject LIMIT ?`
+	dueNoticesAfterSQL = `SELECT ` + noticeColumns + ` FROM notices
+		WHERE (due, candidate, kind, subject) > (?, ?, ?, ?) AND due <= ?
 		ORDER BY due, candidate, kind, subject LIMIT ?`
 )
 
@@ -71,19 +76,16 @@ func (t *tx) notices(ctx context.Context, query string, args ...any) ([]ledger.N
 // after, in (Due, Candidate, Kind, Subject) order, at most limit (no limit
 // when limit <= 0).
 func (t *tx) DueNotices(ctx context.Context, from, to time.Time, after ledger.Notice, n int) ([]ledger.Notice, error) {
-	key := noticeKey(from, after)
-	ns, err := t.notices(ctx, dueNoticesSQL, append([]any{micros(from), micros(to)}, append(key, limit(n))...)...)
+	query, args := dueNoticesSQL, []any{micros(from), micros(to), limit(n)}
+	// A cursor due after from bounds the page; one at or before from (or
+	// none) leaves the window's start as the bound: every notice due after
+	// from sorts after it.
+	if micros(after.Due) > micros(from) {
+		query, args = dueNoticesAfterSQL, []any{micros(after.Due), after.Candidate, after.Kind, after.Subject, micros(to), limit(n)}
+	}
+	ns, err := t.notices(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("ledger/sqlite: due notices: %w", err)
 	}
 	return ns, nil
-}
-
-// noticeKey is the keyset cursor: the last notice seen, or for none a key
-// below every notice due after from (the empty strings sort first).
-func noticeKey(from time.Time, after ledger.Notice) []any {
-	if after.Due.IsZero() && after.Candidate == "" {
-		return []any{micros(from), "", "", ""}
-	}
-	return []any{micros(after.Due), after.Candidate, after.Kind, after.Subject}
 }
