@@ -28,7 +28,45 @@ type App struct {
 
 	mu       sync.Mutex
 	programs map[string]*policy.Program // id@version -> compiled
+
+	// The worker's parts (jobs.go): each is optional, and a missing one
+	// turns its channel off rather than failing.
+	queue        Queue
+	mailer       Mailer
+	poster       WebhookPoster
+	calendar     CalendarEncoder
+	observer     Observer
+	sweepEvery   time.Duration
+	sweepHorizon time.Duration
+	mailDomain   string
 }
+
+// Observer is told what the worker did, for metrics.
+type Observer interface {
+	// Notified counts one notification reaching a final state on a channel.
+	Notification(channel, state string)
+}
+
+// WithMailer sends e-mail notifications through m.
+func WithMailer(m Mailer) Option { return func(a *App) { a.mailer = m } }
+
+// WithWebhookPoster delivers webhooks through p.
+func WithWebhookPoster(p WebhookPoster) Option { return func(a *App) { a.poster = p } }
+
+// WithCalendar writes calendar feeds with c.
+func WithCalendar(c CalendarEncoder) Option { return func(a *App) { a.calendar = c } }
+
+// WithObserver reports the worker's outcomes to o.
+func WithObserver(o Observer) Option { return func(a *App) { a.observer = o } }
+
+// WithMailDomain is the domain of the Message-IDs of notification mail
+// (the host of the public URL, say).
+func WithMailDomain(d string) Option { return func(a *App) { a.mailDomain = d } }
+
+// UseQueue gives the App its work queue. The queue is made from the App
+// (the App is its job handler), so it is set after New and before the App
+// serves anything.
+func (a *App) UseQueue(q Queue) { a.queue = q }
 
 // Option configures an App.
 type Option func(*App)
@@ -42,7 +80,8 @@ func WithIDs(f func(prefix string) string) Option { return func(a *App) { a.newI
 // New returns the use cases over a store. The clock and ids are injected
 // so that everything below them stays deterministic.
 func New(store ledger.Store, opts ...Option) *App {
-	a := &App{store: store, now: time.Now, newID: randomID, idemTTL: DefaultIdempotencyTTL, programs: map[string]*policy.Program{}}
+	a := &App{store: store, now: time.Now, newID: randomID, idemTTL: DefaultIdempotencyTTL, programs: map[string]*policy.Program{},
+		sweepEvery: DefaultSweepEvery, sweepHorizon: DefaultSweepHorizon, mailDomain: "recert.localhost"}
 	for _, o := range opts {
 		o(a)
 	}

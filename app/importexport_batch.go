@@ -333,6 +333,11 @@ func (b *batch) flush() error {
 		if err := b.moveSeats(s.seats, seatsHeld(views[i])); err != nil {
 			return err
 		}
+		// The imported history's notices, queued in the batch's
+		// transaction like any write's (the queue skips those it holds).
+		if err := b.a.queueNotices(b.ctx, b.tx, nil, views[i].Notices, b.now); err != nil {
+			return err
+		}
 	}
 	return nil
 }

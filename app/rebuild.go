@@ -106,6 +106,9 @@ func (a *App) RebuildViews(ctx context.Context, pr Principal) (RebuildReport, er
 					if err := tx.ReplaceView(ctx, v); err != nil {
 						return storeErr(err, "read models of "+id)
 					}
+					if err := a.queueNotices(ctx, tx, old.Notices, v.Notices, a.now().UTC()); err != nil {
+						return err
+					}
 				}
 				found = append(found, findings(id, s.events, horizonBound(s.prog))...)
 			}

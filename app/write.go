@@ -203,9 +203,14 @@ func (w *locked) flush() error {
 	if d, ok := w.tx.(ledger.ViewDelta); ok {
 		// Only what changed is written: every write of the stream went
 		// through here, so the stored view is the old projection.
-		return storeErr(d.ReplaceViewFrom(w.ctx, w.old, v), "read models of "+w.s.cand.ID)
+		err = d.ReplaceViewFrom(w.ctx, w.old, v)
+	} else {
+		err = w.tx.ReplaceView(w.ctx, v)
 	}
-	return storeErr(w.tx.ReplaceView(w.ctx, v), "read models of "+w.s.cand.ID)
+	if err != nil {
+		return storeErr(err, "read models of "+w.s.cand.ID)
+	}
+	return w.a.queueNotices(w.ctx, w.tx, w.old.Notices, v.Notices, w.now)
 }
 
 // view is the projection of the locked stream with what is staged, made

@@ -83,7 +83,9 @@ func newWorldOpts(t *testing.T, path string, bootstrap bool, wrap func(ledger.St
 		st = wrap(store)
 	}
 	a := app.New(st, app.WithClock(c.Now))
-	opts.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
 	if opts.Now == nil {
 		opts.Now = c.Now
 	}

@@ -279,8 +279,9 @@ var locations = map[string]func(m wireMeta) string{
 	"POST /v1/programs": func(m wireMeta) string {
 		return "/v1/programs/" + url.PathEscape(m.ID) + "/versions/" + url.PathEscape(m.Version)
 	},
-	"POST /v1/results": func(m wireMeta) string { return "/v1/results/" + url.PathEscape(m.ID) },
-	"POST /v1/tokens":  func(m wireMeta) string { return "/v1/tokens/" + url.PathEscape(m.ID) },
+	"POST /v1/results":  func(m wireMeta) string { return "/v1/results/" + url.PathEscape(m.ID) },
+	"POST /v1/tokens":   func(m wireMeta) string { return "/v1/tokens/" + url.PathEscape(m.ID) },
+	"POST /v1/webhooks": func(m wireMeta) string { return "/v1/webhooks/" + url.PathEscape(m.ID) },
 }
 
 // describe sets Location on a 201 and ETag on any success that returns a

@@ -26,6 +26,11 @@ func (rt route) wildcards() []string {
 // routes is the API. It is the only list of routes: New registers it,
 // openapi_test checks it against openapi.json in both directions, and the
 // role test refuses to pass while a route has no row in its table.
+// GET /metrics alone is outside it (see Options.Metrics): it is
+// Prometheus' text, unauthenticated, and not part of the JSON API.
+//
+// A wildcard named {secret} or {token} holds a credential (a calendar
+// feed's secret URL): the request log shows the wildcard, not its value.
 var routes = []route{
 	{"GET", "/healthz", true, healthz},
 	{"GET", "/openapi.json", true, openAPI},
@@ -46,6 +51,11 @@ var routes = []route{
 	{"GET", "/v1/candidates/{id}/certifications/{cert}/options", false, recertifyOptions},
 	{"POST", "/v1/candidates/{id}/decide", false, decide},
 	{"POST", "/v1/candidates/{id}/certifications/{cert}/revoke", false, revoke},
+	{"GET", "/v1/candidates/{id}/preferences", false, getPreferences},
+	{"PUT", "/v1/candidates/{id}/preferences", false, putPreferences},
+	{"POST", "/v1/candidates/{id}/calendar", false, createCalendar},
+	{"DELETE", "/v1/candidates/{id}/calendar", false, deleteCalendar},
+	{"GET", "/calendar/{file}", true, calendarFeed},
 
 	{"POST", "/v1/centers", false, createCenter},
 	{"GET", "/v1/centers", false, listCenters},
@@ -62,6 +72,17 @@ var routes = []route{
 
 	{"POST", "/v1/results", false, recordResult},
 	{"GET", "/v1/results/{id}", false, getResult},
+
+	{"GET", "/v1/notifications", false, listNotifications},
+	{"GET", "/v1/notifications/{id}", false, getNotification},
+
+	{"POST", "/v1/webhooks", false, createWebhook},
+	{"GET", "/v1/webhooks", false, listWebhooks},
+	{"GET", "/v1/webhooks/{id}", false, getWebhook},
+	{"PATCH", "/v1/webhooks/{id}", false, patchWebhook},
+	{"DELETE", "/v1/webhooks/{id}", false, deleteWebhook},
+	{"POST", "/v1/webhooks/{id}/rotate-secret", false, rotateWebhookSecret},
+	{"GET", "/v1/webhooks/{id}/deliveries", false, webhookDeliveries},
 
 	{"POST", "/v1/tokens", false, createToken},
 	{"GET", "/v1/tokens", false, listTokens},
