@@ -19,6 +19,10 @@ type View struct {
 	Vouchers       []Voucher
 	Fees           []Fee
 	// Notices is the engine's schedule of reminders for the candidate.
+	// Unlike the other lists, View gives them back ordered by (Due, Kind,
+	// Subject), the engine's own order, whatever order ReplaceView got:
+	// their table is keyed by identity, not by position, so that the
+	// worker's sweep reads them from an index on Due.
 	Notices []Notice
 }
 
@@ -108,11 +112,16 @@ type ViewDelta interface {
 
 // Kept says, for a ViewDelta, how many leading rows of each read-model
 // table of v are stored already as old, in the order appointments,
-// results, certifications, vouchers, fees: all of old's rows when they
-// start v's, or -1 when the table must be rewritten.
-func Kept(old, v View) [5]int {
-	return [5]int{keptRows(old.Appointments, v.Appointments), keptRows(old.Results, v.Results),
-		keptRows(old.Certifications, v.Certifications), keptRows(old.Vouchers, v.Vouchers), keptRows(old.Fees, v.Fees)}
+// results, certifications, vouchers, fees, notices: all of old's rows when
+// they start v's, or -1 when the table must be rewritten. Notices are
+// compared like the rest, in the order View gives them back (Due, Kind,
+// Subject), which is the engine's order: a notice scheduled after every
+// stored one is an append, any other change rewrites the candidate's
+// notices, and a sweep never sees a half-written schedule either way.
+func Kept(old, v View) [6]int {
+	return [6]int{keptRows(old.Appointments, v.Appointments), keptRows(old.Results, v.Results),
+		keptRows(old.Certifications, v.Certifications), keptRows(old.Vouchers, v.Vouchers), keptRows(old.Fees, v.Fees),
+		keptRows(old.Notices, v.Notices)}
 }
 
 func keptRows[T any](old, now []T) int {

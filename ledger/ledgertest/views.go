@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/recert/recert/ledger"
 )
@@ -54,7 +55,27 @@ func fullView(cand string) ledger.View {
 			fee(cand, 5, cand+"-a1", "charged", 7500),
 			fee(cand, 7, cand+"-a1", "refunded", -7500),
 		},
+		// In View's order, (Due, Kind, Subject): two share a due time and
+		// two a due time and kind.
+		Notices: []ledger.Notice{
+			notice(cand, "sitting", cand+"-a1", 19, 0),
+			notice(cand, "change_deadline", cand+"-a1", 20, 0),
+			notice(cand, "expiry_reminder", "aws-saa", 20, 30),
+			notice(cand, "voucher_expiring", cand+"-v0", 22, 7),
+			notice(cand, "voucher_expiring", cand+"-v1", 22, 7),
+		},
 	}
+}
+
+// notice is a notice due on day (at a time with microseconds, in zone);
+// one of days 0 has no Rule, so that an empty field round-trips too.
+func notice(cand, kind, subject string, day, days int) ledger.Notice {
+	n := ledger.Notice{Candidate: cand, Kind: kind, Subject: subject, Due: at(day, 3), Until: at(day+days+1, 9),
+		Date: at(day+days, 9).Format(time.DateOnly), Days: days, Rule: "N1"}
+	if kind == "sitting" {
+		n.Rule = ""
+	}
+	return n
 }
 
 func replace(t *testing.T, s ledger.Store, views ...ledger.View) {

@@ -13,8 +13,9 @@ import (
 	"github.com/recert/recert/ledger"
 )
 
-// viewTables are the read-model tables, each keyed by (candidate, ord).
-var viewTables = []string{"appointments", "results", "certifications", "vouchers", "fees"}
+// viewTables are the read-model tables, each keyed by (candidate, ord)
+// but notices, keyed by identity (notices.go).
+var viewTables = []string{"appointments", "results", "certifications", "vouchers", "fees", "notices"}
 
 const (
 	appointmentColumns = `id, candidate, exam, center, slot, state, booked_at, reschedules,
@@ -50,7 +51,7 @@ func (t *tx) ReplaceViewFrom(ctx context.Context, old, v ledger.View) error {
 // kept counts, per table of viewTables, the leading rows of the view that
 // are stored already (ledger.Kept); 0 or -1 rewrites the table (a
 // ReplaceView keeps nothing).
-type kept = [5]int
+type kept = [6]int
 
 func (t *tx) replaceView(ctx context.Context, v ledger.View, k kept) error {
 	c := v.Candidate
@@ -118,6 +119,7 @@ func (t *tx) replaceView(ctx context.Context, v ledger.View, k kept) error {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 			i, c, f.Seq, f.Appointment, f.Kind, f.AmountMinor, f.Currency, f.At)
 	}
+	queueNotices(b, c, v.Notices[k[5]:])
 	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("postgres: replace view of %q: %w", c, err)
 	}
@@ -148,6 +150,9 @@ func checkOwner(v ledger.View) error {
 	}
 	for _, f := range v.Fees {
 		errs = append(errs, own(fmt.Sprintf("fee of event %d", f.Seq), f.Candidate))
+	}
+	for _, n := range v.Notices {
+		errs = append(errs, own("notice "+n.Kind+" "+n.Subject, n.Candidate))
 	}
 	return errors.Join(errs...)
 }
@@ -210,6 +215,11 @@ func (t *tx) View(ctx context.Context, candidate string) (ledger.View, error) {
 	b.Queue("SELECT "+feeColumns+" FROM fees"+order, candidate).Query(func(rows pgx.Rows) error {
 		var err error
 		v.Fees, err = pgx.AppendRows(v.Fees, rows, scanFee)
+		return err
+	})
+	b.Queue(candidateNoticesSQL, candidate).Query(func(rows pgx.Rows) error {
+		var err error
+		v.Notices, err = pgx.AppendRows(v.Notices, rows, scanNotice)
 		return err
 	})
 	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {

@@ -114,7 +114,7 @@ func (t *tx) ReplaceViews(ctx context.Context, views []ledger.View) error {
 			}
 		}
 	}
-	var ap, rs, cs, vo, fe [][]any
+	var ap, rs, cs, vo, fe, nt [][]any
 	for _, v := range views {
 		for i, a := range v.Appointments {
 			ap = append(ap, []any{a.ID, v.Candidate, i, a.Exam, a.Center, micros(a.Slot), a.State, micros(a.BookedAt), a.Reschedules, a.Voucher, a.FeeMinor, a.Currency, a.Rev})
@@ -135,6 +135,9 @@ func (t *tx) ReplaceViews(ctx context.Context, views []ledger.View) error {
 		for i, f := range v.Fees {
 			fe = append(fe, []any{v.Candidate, i, f.Seq, f.Appointment, f.Kind, f.AmountMinor, f.Currency, micros(f.At)})
 		}
+		for _, n := range v.Notices {
+			nt = append(nt, noticeRow(v.Candidate, n))
+		}
 	}
 	for _, x := range []struct {
 		head string
@@ -154,6 +157,10 @@ func (t *tx) ReplaceViews(ctx context.Context, views []ledger.View) error {
 		if err != nil {
 			return fmt.Errorf("ledger/sqlite: replace views: %w", err)
 		}
+	}
+	// Notices are keyed by identity: a clash is one notice twice in a view.
+	if err := t.insertMany(ctx, `INSERT INTO notices (`+noticeColumns+`) VALUES `, 8, nt); err != nil {
+		return fmt.Errorf("ledger/sqlite: replace views: notices: %w", err)
 	}
 	return nil
 }
@@ -191,6 +198,11 @@ func ownRows(v ledger.View) error {
 	}
 	for _, f := range v.Fees {
 		if err := bad("fee", f.Candidate); err != nil {
+			return err
+		}
+	}
+	for _, n := range v.Notices {
+		if err := bad("notice "+n.Kind+" "+n.Subject, n.Candidate); err != nil {
 			return err
 		}
 	}

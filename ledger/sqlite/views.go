@@ -12,7 +12,7 @@ import (
 )
 
 // viewTables are the read-model tables, each with a candidate column.
-var viewTables = []string{"appointments", "results", "certifications", "vouchers", "fees"}
+var viewTables = []string{"appointments", "results", "certifications", "vouchers", "fees", "notices"}
 
 // ReplaceView deletes every read-model row of v.Candidate and inserts v's.
 // Each row keeps its position (ord) so View gives the slices back in the
@@ -70,7 +70,7 @@ func (t *tx) ReplaceViewFrom(ctx context.Context, old, v ledger.View) error {
 
 // stored counts, per view table in viewTables order, the leading rows of
 // a view that are stored already and are not inserted again.
-type stored [5]int
+type stored [6]int
 
 func (t *tx) insertRows(ctx context.Context, v ledger.View, skip stored) error {
 	own := func(kind, candidate string) error {
@@ -148,7 +148,7 @@ func (t *tx) insertRows(ctx context.Context, v ledger.View, skip stored) error {
 			return fmt.Errorf("fee of event %d: %w", f.Seq, err)
 		}
 	}
-	return nil
+	return t.insertNotices(ctx, v.Candidate, v.Notices[skip[5]:])
 }
 
 // View reads a candidate's read models back; a candidate without any is an
@@ -169,6 +169,9 @@ func (t *tx) View(ctx context.Context, candidate string) (ledger.View, error) {
 		return ledger.View{}, fmt.Errorf("ledger/sqlite: view of %q: %w", candidate, err)
 	}
 	if v.Fees, err = t.fees(ctx, `WHERE candidate = ? ORDER BY ord`, candidate); err != nil {
+		return ledger.View{}, fmt.Errorf("ledger/sqlite: view of %q: %w", candidate, err)
+	}
+	if v.Notices, err = t.notices(ctx, candidateNoticesSQL, candidate); err != nil {
 		return ledger.View{}, fmt.Errorf("ledger/sqlite: view of %q: %w", candidate, err)
 	}
 	return v, nil
