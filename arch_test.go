@@ -38,6 +38,13 @@ var allowed = map[string][]string{
 	// The client generated from httpapi/openapi.json: it talks HTTP, so it
 	// imports nothing of the server.
 	"internal/apiclient": {},
+
+	// The notification channels: adapters filling app's interfaces.
+	"notify/mail":    {"app", "ledger"},
+	"notify/webhook": {"app", "ledger"},
+
+	// The Mailpit test harness talks SMTP and HTTP to a real server.
+	"internal/mailpit": {},
 }
 
 // notOutside are modules a package may not import, though they are the

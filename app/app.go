@@ -44,7 +44,7 @@ type App struct {
 // Observer is told what the worker did, for metrics.
 type Observer interface {
 	// Notified counts one notification reaching a final state on a channel.
-	Notified(channel, state string)
+	Notification(channel, state string)
 }
 
 // WithMailer sends e-mail notifications through m.

@@ -85,7 +85,7 @@ func (a *App) deliverNotice(ctx context.Context, n ledger.Notice, done Done) err
 		return nil
 	}
 	sendErr := a.mailer.Send(ctx, *c.mail)
-	err = a.store.Update(ctx, func(tx ledger.Tx) error {
+	err = a.system(ctx, func(tx ledger.Tx) error {
 		rec, err := tx.Notification(ctx, c.rec.ID)
 		if err != nil {
 			return storeErr(err, "notification "+c.rec.ID)
@@ -117,12 +117,12 @@ func (a *App) deliverNotice(ctx context.Context, n ledger.Notice, done Done) err
 
 // finish completes a job that has nothing left to do.
 func (a *App) finish(ctx context.Context, done Done) error {
-	return a.store.Update(ctx, func(tx ledger.Tx) error { return done(ctx, tx) })
+	return a.system(ctx, func(tx ledger.Tx) error { return done(ctx, tx) })
 }
 
 func (a *App) notified(channel, state string) {
 	if a.observer != nil {
-		a.observer.Notified(channel, state)
+		a.observer.Notification(channel, state)
 	}
 }
 

@@ -24,7 +24,7 @@ func (a *App) StartSweep(ctx context.Context) error {
 		return nil
 	}
 	at := a.now().UTC().Truncate(a.sweepEvery)
-	return a.store.Update(ctx, func(tx ledger.Tx) error {
+	return a.system(ctx, func(tx ledger.Tx) error {
 		return storeErr(a.queue.Enqueue(ctx, tx, []Job{{Kind: JobSweep, At: at}}), "queue")
 	})
 }
@@ -56,7 +56,7 @@ func (a *App) sweep(ctx context.Context, done Done) error {
 	}
 	for len(jobs) > sweepPage {
 		batch := jobs[:sweepPage]
-		if err := a.store.Update(ctx, func(tx ledger.Tx) error {
+		if err := a.system(ctx, func(tx ledger.Tx) error {
 			return storeErr(a.queue.Enqueue(ctx, tx, batch), "queue")
 		}); err != nil {
 			return err
@@ -64,7 +64,7 @@ func (a *App) sweep(ctx context.Context, done Done) error {
 		jobs = jobs[sweepPage:]
 	}
 	next := now.Truncate(a.sweepEvery).Add(a.sweepEvery)
-	return a.store.Update(ctx, func(tx ledger.Tx) error {
+	return a.system(ctx, func(tx ledger.Tx) error {
 		all := append(jobs[:len(jobs):len(jobs)], Job{Kind: JobSweep, At: next})
 		if err := a.queue.Enqueue(ctx, tx, all); err != nil {
 			return storeErr(err, "queue")

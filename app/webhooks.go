@@ -331,7 +331,7 @@ func (a *App) deliverWebhook(ctx context.Context, j Job, attempt int, done Done)
 	status, postErr := a.poster.Post(ctx, t.e.URL, t.e.Secret, rec.ID, a.now(), t.body)
 	took := a.now().Sub(start)
 	final := postErr == nil || attempt >= MaxWebhookAttempts
-	err = a.store.Update(ctx, func(tx ledger.Tx) error {
+	err = a.system(ctx, func(tx ledger.Tx) error {
 		d := ledger.WebhookDelivery{ID: rec.ID, Endpoint: t.e.ID, Notification: rec.ID, Attempt: attempt, At: start.UTC(),
 			Status: status, Duration: took}
 		if postErr != nil {

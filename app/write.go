@@ -280,3 +280,11 @@ func (w *locked) center(id string) (ledger.Center, error) {
 	c, err := w.tx.Center(w.ctx, id)
 	return c, storeErr(err, "test center "+id)
 }
+
+// system runs fn in a write transaction of the process's own (a job's
+// bookkeeping: a sent record, the sweep's cursor) through the write path,
+// which for a write that names no stream locks nothing.
+func (a *App) system(ctx context.Context, fn func(tx ledger.Tx) error) error {
+	_, err := a.write(ctx, System, op{decide: func(w *locked) (any, error) { return nil, fn(w.tx) }})
+	return err
+}

@@ -24,7 +24,7 @@ import (
 // Encoder writes feeds. The zero value is ready to use.
 type Encoder struct{}
 
-var _ app.CalendarEncoder = Encoder{}
+var _ app.CalendarEncoder = (*Encoder)(nil)
 
 // Properties of every feed. The refresh interval is a hint to the
 // subscribing application (REFRESH-INTERVAL is RFC 7986's, X-PUBLISHED-TTL

@@ -86,7 +86,9 @@ func newWorldOpts(t *testing.T, path string, bootstrap bool, wrap func(ledger.St
 	// The calendar adapter is wired as serve wires it, so a feed's URL
 	// answers the real iCalendar document rather than "not served here".
 	a := app.New(st, app.WithClock(c.Now), app.WithCalendar(calendar.Encoder{}))
-	opts.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
 	if opts.Now == nil {
 		opts.Now = c.Now
 	}

@@ -26,6 +26,11 @@ func (rt route) wildcards() []string {
 // routes is the API. It is the only list of routes: New registers it,
 // openapi_test checks it against openapi.json in both directions, and the
 // role test refuses to pass while a route has no row in its table.
+// GET /metrics alone is outside it (see Options.Metrics): it is
+// Prometheus' text, unauthenticated, and not part of the JSON API.
+//
+// A wildcard named {secret} or {token} holds a credential (a calendar
+// feed's secret URL): the request log shows the wildcard, not its value.
 var routes = []route{
 	{"GET", "/healthz", true, healthz},
 	{"GET", "/openapi.json", true, openAPI},

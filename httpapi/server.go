@@ -7,7 +7,9 @@
 //
 // Every route is a row of one table (routes.go) that the server, the
 // OpenAPI document's test and the role test all walk, so a route cannot be
-// served undocumented or untested for permissions.
+// served undocumented or untested for permissions. Around them, every
+// request gets an id (X-Request-Id), one log line and a report to
+// Options.Observe (observe.go); this package knows nothing of Prometheus.
 package httpapi
 
 import (
@@ -24,8 +26,26 @@ import (
 // Options configures the API. The zero value is a server with the
 // defaults below.
 type Options struct {
-	// Logger receives the causes of internal errors; slog.Default() when nil.
+	// Logger receives one line per request at Info (method, route, path,
+	// status, bytes, duration, request id, remote address; never a header,
+	// so never a token) and the causes of internal errors, each with the
+	// request's id; slog.Default() when nil.
 	Logger *slog.Logger
+	// Observe, when set, is told of every answered request: its route (the
+	// matched pattern's path, "/v1/candidates/{id}", or "unmatched" for a
+	// 404 or 405 without one; never the request's path), method, status
+	// and time taken. The wiring connects it to metrics.Metrics.HTTP, so
+	// this package knows nothing of Prometheus.
+	Observe func(route, method string, status int, d time.Duration)
+	// Metrics, when set, is served at GET /metrics WITHOUT a token, as
+	// Prometheus scrapes: it holds counts by route pattern, method and
+	// status, job and queue counts and runtime figures, but no ids or
+	// personal data. A deployment that must not show even that to the
+	// API's clients leaves Metrics nil here and serves metrics.Handler on a
+	// listener of its own. /metrics is not in the route table nor the
+	// OpenAPI document: it answers Prometheus' text format, not the JSON
+	// API, and is not authenticated, budgeted or role-checked like routes.
+	Metrics http.Handler
 	// Now is the clock of the failed-authentication limit; time.Now when
 	// nil. Tests advance their own.
 	Now func() time.Time
@@ -67,12 +87,13 @@ const (
 var openAPIDocument []byte
 
 type server struct {
-	app    *app.App
-	log    *slog.Logger
-	mux    *http.ServeMux
-	limit  *authLimiter
-	budget *bodyBudget
-	public string
+	app     *app.App
+	log     *slog.Logger
+	mux     *http.ServeMux
+	limit   *authLimiter
+	budget  *bodyBudget
+	public  string
+	observe func(route, method string, status int, d time.Duration)
 }
 
 // New returns the API's handler over a.
@@ -99,31 +120,41 @@ func newServer(a *app.App, opts Options) *server {
 	if opts.BodyBudget <= 0 {
 		opts.BodyBudget = defaultBodyBudget
 	}
-	s := &server{app: a, log: opts.Logger, mux: http.NewServeMux(),
-		limit:  newAuthLimiter(opts.Now, opts.AuthFailures, opts.AuthFailureEvery, opts.MaxClients),
-		budget: newBodyBudget(opts.BodyBudget), public: strings.TrimRight(opts.PublicURL, "/")}
+	s := &server{app: a, log: slog.New(idLogHandler{opts.Logger.Handler()}), mux: http.NewServeMux(),
+		limit:   newAuthLimiter(opts.Now, opts.AuthFailures, opts.AuthFailureEvery, opts.MaxClients),
+		budget:  newBodyBudget(opts.BodyBudget),
+		observe: opts.Observe, public: strings.TrimRight(opts.PublicURL, "/")}
 	for _, rt := range routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
+	}
+	if opts.Metrics != nil {
+		s.mux.Handle(metricsPattern, opts.Metrics)
 	}
 	return s
 }
 
-// ServeHTTP routes a request. Requests the mux has no route for get a
-// problem document too: ServeMux's own 404 and 405 answers are plain text.
-func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// metricsPattern is where Options.Metrics is served (outside the route
+// table: see Options.Metrics).
+const metricsPattern = "GET /metrics"
+
+// route routes a request and returns the pattern it matched ("" when
+// none did). Requests the mux has no route for get a problem document
+// too: ServeMux's own 404 and 405 answers are plain text.
+func (s *server) route(w http.ResponseWriter, r *http.Request) string {
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
 		s.mux.ServeHTTP(w, r) // Handler does not fill in path values; ServeHTTP does
-		return
+		return pattern
 	}
 	rec := &headerRecorder{header: http.Header{}}
 	h.ServeHTTP(rec, r)
 	if rec.status == http.StatusMethodNotAllowed {
 		w.Header()["Allow"] = rec.header["Allow"]
 		s.writeProblem(w, r, fail(codeMethodNotAllowed, "", r.Method+" is not allowed on "+r.URL.Path+"; see the Allow header"))
-		return
+		return ""
 	}
 	s.writeProblem(w, r, fail(app.CodeNotFound, "", "no route for "+r.Method+" "+r.URL.Path))
+	return ""
 }
 
 // headerRecorder catches the status and headers of ServeMux's fallback
