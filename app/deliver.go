@@ -269,7 +269,7 @@ func (a *App) message(w *locked, n policy.Notice, h *policy.History) Message {
 	d := w.s.prog.NoticeDetail(n, h, w.now)
 	m := Message{MessageID: a.messageID(ln, ChannelEmail), Kind: string(n.Kind), Subject: n.Subject, Due: n.Due.UTC(),
 		Candidate: MessageCandidate{ID: c.ID, Name: c.Name, Email: c.Email, TimeZone: c.TimeZone},
-		Title: d.Title, Lines: d.Lines}
+		Title:     d.Title, Lines: d.Lines}
 	f := &m.Facts
 	f.Date, f.Days = n.Date.String(), d.DaysLeft
 	switch n.Kind {

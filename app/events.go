@@ -104,7 +104,7 @@ func policyEvents(evs []decoded) []policy.Event {
 	for _, e := range evs {
 		d := e.D
 		pe := policy.Event{Appointment: d.Appointment, Exam: d.Exam, Score: d.Scaled, Voucher: d.Voucher != "",
-			Delivery: d.Delivery, Fee: policy.Money{Minor: d.AmountMinor, Currency: d.Currency}}
+			Delivery: d.Delivery, Fee: policy.Money{Minor: d.AmountMinor, Currency: d.Currency}, Domains: d.Domains}
 		if d.Slot != nil {
 			pe.Slot = *d.Slot
 		}

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/recert/recert/policy"
 )
@@ -49,6 +50,7 @@ func (d *decoder) program(v any) *policy.Program {
 		SingleUse:              isTrue(vm["single_use"]),
 		ReturnedOnTimelyCancel: isTrue(vm["returned_on_timely_cancel"]),
 	}
+	p.Notifications = d.notifications(m["notifications"], "/notifications")
 	for i, e := range asSlice(m["exams"]) {
 		p.Exams = append(p.Exams, d.exam(asMap(e), "/exams/"+strconv.Itoa(i)))
 	}
@@ -183,6 +185,72 @@ func (d *decoder) certification(m map[string]any, at string) policy.Certificatio
 		c.Reminders = append(c.Reminders, integer(r))
 	}
 	return c
+}
+
+// notifications reads the notifications section (N1-N5). What it leaves
+// out keeps the reference program's value (policy.DefaultNotifications),
+// so a program states only where it differs; a list it states replaces the
+// default list whole.
+func (d *decoder) notifications(v any, at string) policy.NotificationPolicy {
+	n := policy.DefaultNotifications()
+	m := asMap(v)
+	if m == nil {
+		return n
+	}
+	if s, ok := m["at"].(string); ok {
+		n.At = d.timeOfDay(s, at+"/at", n.At)
+	}
+	if b, ok := m["retake"].(bool); ok {
+		n.Retake = b
+	}
+	am := asMap(m["appointments"])
+	if _, ok := am["before_change_deadline"].(string); ok {
+		n.BeforeChangeDeadline = d.exact(am["before_change_deadline"], at+"/appointments/before_change_deadline", "PT24H")
+	}
+	if _, ok := am["before_sitting"].(string); ok {
+		n.BeforeSitting = d.exact(am["before_sitting"], at+"/appointments/before_sitting", "PT3H")
+	}
+	if days, ok := asMap(m["vouchers"])["days_before"].([]any); ok {
+		n.VoucherDays = make([]int, 0, len(days))
+		for _, x := range days {
+			n.VoucherDays = append(n.VoucherDays, integer(x))
+		}
+	}
+	if kinds, ok := m["optional"].([]any); ok {
+		n.Optional = make([]policy.NoticeKind, 0, len(kinds))
+		for _, k := range kinds {
+			if s, ok := k.(string); ok {
+				n.Optional = append(n.Optional, policy.NoticeKind(s))
+			}
+		}
+	}
+	return n
+}
+
+// exact reads a span that must be an exact duration (T4): a reminder so
+// many hours before an instant. PT0H is none.
+func (d *decoder) exact(v any, at, example string) time.Duration {
+	s := d.span(v, at)
+	if !s.IsZero() && !s.Exact() {
+		d.bad(at, "must be in hours or minutes (%s): it is an exact duration before an instant (T4)", example)
+		return 0
+	}
+	return s.Duration()
+}
+
+// timeOfDay reads HH:MM as minutes after midnight; the schema has checked
+// the form, this the range.
+func (d *decoder) timeOfDay(s, at string, absent int) int {
+	if len(s) != 5 || s[2] != ':' {
+		return absent // the schema's pattern has refused it
+	}
+	h, err1 := strconv.Atoi(s[:2])
+	m, err2 := strconv.Atoi(s[3:])
+	if err1 != nil || err2 != nil || h > 23 || m > 59 {
+		d.bad(at, "time %q is not a time of day: write HH:MM from 00:00 to 23:59", s)
+		return absent
+	}
+	return h*60 + m
 }
 
 // span reads an ISO 8601 span; absent or null is the zero span.

@@ -208,9 +208,14 @@ func TestAWS(t *testing.T) {
 		// The ids recert adds (README: "Rule ids recert adds").
 		"beyond_horizon": "R10", "off_grid": "R11", "delivery_unavailable": "R12", "already_refunded": "R13",
 		"slot_not_started": "R14", "sitting_in_future": "R14", "duplicate_sitting": "R15", "revoked": "R16", "not_held": "R16",
+		"notice_time": "N1", "not_due": "N1", "retake_available": "N2", "change_deadline": "N3", "sitting": "N3",
+		"voucher_expiring": "N4", "superseded": "N5", "lapsed": "N5", "obsolete": "N5",
 	}
 	if !reflect.DeepEqual(p.Rules, wantRules) {
 		t.Errorf("rules %v", p.Rules)
+	}
+	if !reflect.DeepEqual(p.Notifications, policy.DefaultNotifications()) {
+		t.Errorf("notifications %+v, want the defaults the section states", p.Notifications)
 	}
 	if AWS() != p {
 		t.Error("AWS() parses more than once")

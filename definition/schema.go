@@ -167,6 +167,8 @@ func patternMessage(schemaLoc, got, pattern string) string {
 	switch {
 	case strings.HasPrefix(def, "/$defs/span"), strings.HasPrefix(def, "/$defs/optionalSpan"):
 		return "span " + fmt.Sprintf("%q", got) + " is not ISO 8601: write it like P14D, P2Y, P6M or PT24H"
+	case strings.HasPrefix(def, "/$defs/timeOfDay"):
+		return "time " + fmt.Sprintf("%q", got) + " must be written HH:MM on a 24-hour clock, such as \"09:00\""
 	case strings.HasPrefix(def, "/$defs/date"):
 		return "date " + fmt.Sprintf("%q", got) + " must be written YYYY-MM-DD"
 	case strings.HasSuffix(def, "/amount"):

@@ -122,3 +122,22 @@ func BenchmarkLoadAndDecide(b *testing.B) {
 		sink = p.Decide(&h, at, ask)
 	}
 }
+
+var noticeSink []policy.Notice
+
+// BenchmarkNotices is the notice schedule of a prepared 50-event history:
+// the engine work every ledger write adds to keep the due-notice index.
+func BenchmarkNotices(b *testing.B) {
+	p, evs, loc := benchHistory(b)
+	h, err := p.NewHistory(loc, evs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if n := len(p.Notices(h)); n < 10 {
+		b.Fatalf("%d notices: the history must schedule expiry, retake and appointment notices", n)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		noticeSink = p.Notices(h)
+	}
+}

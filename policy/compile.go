@@ -135,6 +135,22 @@ func (p *Program) Compile() error {
 			}
 		}
 	}
+	p.examLine = make([]int32, len(p.Exams))
+	p.examCert = make([]int32, len(p.Exams))
+	lineNo := make(map[string]int32, len(p.lineExams))
+	for i := range p.Exams {
+		n, ok := lineNo[p.Exams[i].Line]
+		if !ok {
+			n = int32(len(lineNo))
+			lineNo[p.Exams[i].Line] = n
+		}
+		p.examLine[i] = n
+		p.examCert[i] = -1
+		if ci, ok := p.lineCert[p.Exams[i].Line]; ok {
+			p.examCert[i] = int32(ci)
+		}
+	}
+	checkNotifications(&p.Notifications, bad)
 	checkRetake("/retake", &p.Retake, bad)
 	if p.Appointments.ChangeWindow.Exact() == false && !p.Appointments.ChangeWindow.IsZero() {
 		bad("/appointments/change_window", "must be in hours (PT24H): it is an exact duration (T4)")

@@ -67,6 +67,10 @@ type Event struct {
 	// mode the cancel was decided with (Ask.Delivery), so that the replay
 	// judges the cancel as the decision did (a voucher returned or kept).
 	Delivery string
+	// Domains are a Sat or Result event's score report by content domain
+	// (E4), when the result recorded them: a retake notice names the weak
+	// ones (NoticeDetail). Nil: not recorded.
+	Domains []DomainResult
 }
 
 // History is a candidate's record resolved against one program: exams
@@ -112,11 +116,12 @@ type appointment struct {
 }
 
 type sitting struct {
-	exam   int32
-	at     time.Time
-	date   Date
-	score  int
-	passed bool
+	exam    int32
+	at      time.Time
+	date    Date
+	score   int
+	passed  bool
+	domains []DomainResult // shared with the Event, read only
 }
 
 type noShow struct {
@@ -197,7 +202,7 @@ func (p *Program) Load(h *History, loc *time.Location, events []Event) error {
 				h.noShows = append(h.noShows, noShow{exam: ap.exam, slot: ap.slot})
 			case Sat:
 				ap.state = apptSat
-				if err := p.addSitting(h, i, ap.exam, ap.slot, ev.Score); err != nil {
+				if err := p.addSitting(h, i, ap.exam, ap.slot, ev.Score, ev.Domains); err != nil {
 					return err
 				}
 			}
@@ -206,7 +211,7 @@ func (p *Program) Load(h *History, loc *time.Location, events []Event) error {
 			if !ok {
 				return &HistoryError{i, "unknown exam " + strconv.Quote(ev.Exam)}
 			}
-			if err := p.addSitting(h, i, int32(x), ev.Slot, ev.Score); err != nil {
+			if err := p.addSitting(h, i, int32(x), ev.Slot, ev.Score, ev.Domains); err != nil {
 				return err
 			}
 		case Revoked:
@@ -256,13 +261,13 @@ func (h *History) find(id string) int {
 
 // addSitting keeps sittings ordered by their instant, because results can
 // be recorded after later events (a result posts days after the sitting).
-func (p *Program) addSitting(h *History, i int, exam int32, at time.Time, score int) error {
+func (p *Program) addSitting(h *History, i int, exam int32, at time.Time, score int, domains []DomainResult) error {
 	e := &p.Exams[exam]
 	if score < e.ScoreMin || score > e.ScoreMax {
 		return &HistoryError{i, "scaled_score " + strconv.Itoa(score) + " for " + e.Code + " is not a whole number on its scale " +
 			strconv.Itoa(e.ScoreMin) + "-" + strconv.Itoa(e.ScoreMax) + " (E3)"}
 	}
-	s := sitting{exam: exam, at: at, date: h.zone.date(at.Unix()), score: score, passed: e.Passes(score)}
+	s := sitting{exam: exam, at: at, date: h.zone.date(at.Unix()), score: score, passed: e.Passes(score), domains: domains}
 	h.sittings = append(h.sittings, s)
 	for j := len(h.sittings) - 1; j > 0 && h.sittings[j].at.Before(h.sittings[j-1].at); j-- {
 		h.sittings[j], h.sittings[j-1] = h.sittings[j-1], h.sittings[j]

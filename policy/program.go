@@ -25,6 +25,11 @@ type Program struct {
 	certIndex map[string]int
 	lineCert  map[string]int   // line -> certification it earns
 	lineExams map[string][]int // line -> exam indexes in version order
+	// examLine numbers each exam's line and examCert is the certification
+	// its line earns (-1: none), so that the notice schedule, which runs
+	// on every ledger write, compares integers rather than strings.
+	examLine []int32
+	examCert []int32
 }
 
 // Exam is one version of an exam line (E1), identified by its series code.

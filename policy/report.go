@@ -119,7 +119,7 @@ func (p *Program) Report(h *History, at time.Time) Report {
 		}
 		lim := p.Appointments.MaxReschedules
 		r.Appointments = append(r.Appointments, AppointmentReport{ID: a.id, Exam: p.Exams[a.exam].Code, Slot: a.slot,
-			ChangeUntil: a.slot.Add(-p.Appointments.ChangeWindow.Duration()), Reschedules: a.reschedules,
+			ChangeUntil: p.changeUntil(&a), Reschedules: a.reschedules,
 			RescheduleOK: lim < 0 || a.reschedules < lim, Voucher: a.voucher, Paid: a.paid, Delivery: a.delivery})
 	}
 	return r

@@ -31,6 +31,7 @@ func testCalendars(t *testing.T, s ledger.Store) {
 		t.Fatalf("CalendarFeedByHash: %v", err)
 	}
 	same(t, "CalendarFeedByHash", old, got)
+	inUTC(t, "a feed's CreatedAt", got.CreatedAt)
 	_, err = byHash("hash-one")
 	wantErr(t, "CalendarFeedByHash of a prefix of a hash", err, ledger.ErrNotFound)
 

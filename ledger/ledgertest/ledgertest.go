@@ -252,3 +252,14 @@ func canonicalJSON(m json.RawMessage) json.RawMessage {
 	}
 	return out
 }
+
+// inUTC fails the test for a time that does not come back in UTC: the
+// issue-7 records promise UTC, and same compares after converting.
+func inUTC(t *testing.T, what string, ts ...time.Time) {
+	t.Helper()
+	for i, x := range ts {
+		if x.Location() != time.UTC {
+			t.Errorf("%s: time %d is in %v, want UTC", what, i, x.Location())
+		}
+	}
+}

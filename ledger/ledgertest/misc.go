@@ -328,4 +328,37 @@ func testViewIsReadOnly(t *testing.T, s ledger.Store) {
 	}
 	_, err = getCandidate(t, s, "c1")
 	wantErr(t, "Candidate created inside View", err, ledger.ErrNotFound)
+
+	// The issue-7 records, likewise.
+	for name, write := range map[string]func(ledger.Tx) error{
+		"ClaimNotification": func(tx ledger.Tx) error { return tx.ClaimNotification(ctx, notification("n1", "c1", "email", 3)) },
+		"PutPreferences": func(tx ledger.Tx) error {
+			_, err := tx.PutPreferences(ctx, ledger.Preferences{Candidate: "c1"})
+			return err
+		},
+		"CreateWebhook":      func(tx ledger.Tx) error { return tx.CreateWebhook(ctx, endpoint("w1")) },
+		"AddWebhookDelivery": func(tx ledger.Tx) error { return tx.AddWebhookDelivery(ctx, delivery("m", "w1", 1, at(3, 3))) },
+		"PutCalendarFeed": func(tx ledger.Tx) error {
+			return tx.PutCalendarFeed(ctx, ledger.CalendarFeed{Candidate: "c1", Hash: []byte("h"), CreatedAt: at(3, 3)})
+		},
+	} {
+		if err := s.View(ctx, write); err == nil {
+			t.Errorf("%s inside View succeeded", name)
+		}
+	}
+	view(t, s, func(tx ledger.Tx) error {
+		if _, err := tx.Notification(ctx, "n1"); !errors.Is(err, ledger.ErrNotFound) {
+			t.Errorf("a notification claimed inside View: %v", err)
+		}
+		if _, err := tx.Preferences(ctx, "c1"); !errors.Is(err, ledger.ErrNotFound) {
+			t.Errorf("preferences put inside View: %v", err)
+		}
+		if _, err := tx.Webhook(ctx, "w1"); !errors.Is(err, ledger.ErrNotFound) {
+			t.Errorf("a webhook created inside View: %v", err)
+		}
+		if _, err := tx.CalendarFeedByHash(ctx, []byte("h")); !errors.Is(err, ledger.ErrNotFound) {
+			t.Errorf("a calendar feed put inside View: %v", err)
+		}
+		return nil
+	})
 }

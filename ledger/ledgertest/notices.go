@@ -32,7 +32,11 @@ func testNoticesView(t *testing.T, s ledger.Store) {
 		given.Notices[i].Candidate = "" // it is the view's
 	}
 	replace(t, s, given)
-	same(t, "View(c1) given its notices in reverse", want, readView(t, s, "c1"))
+	got := readView(t, s, "c1")
+	same(t, "View(c1) given its notices in reverse", want, got)
+	for _, n := range got.Notices {
+		inUTC(t, "a notice's times", n.Due, n.Until)
+	}
 
 	// Another candidate's notice in the view is refused.
 	bad := fullView("c2")

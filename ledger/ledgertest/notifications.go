@@ -90,6 +90,7 @@ func testNotifications(t *testing.T, s ledger.Store) {
 	}
 	sent.SentAt = sent.SentAt.Truncate(1000) // to the microsecond
 	same(t, "Notification after UpdateNotification", sent, got)
+	inUTC(t, "Notification's times", got.Due, got.CreatedAt, got.UpdatedAt, got.SentAt)
 	err = s.Update(ctx, func(tx ledger.Tx) error { return tx.UpdateNotification(ctx, notification("nope", "c1", "email", 1)) })
 	wantErr(t, "UpdateNotification of an unknown id", err, ledger.ErrNotFound)
 }

@@ -33,6 +33,7 @@ func testWebhooks(t *testing.T, s ledger.Store) {
 		t.Fatalf("Webhook: %v", err)
 	}
 	same(t, "Webhook after CreateWebhook", e, got)
+	inUTC(t, "Webhook's CreatedAt", got.CreatedAt)
 	err = s.Update(ctx, func(tx ledger.Tx) error { return tx.CreateWebhook(ctx, endpoint("w2")) })
 	wantErr(t, "CreateWebhook of a taken id", err, ledger.ErrExists)
 	_, err = getWebhook(t, s, "nope")
@@ -138,7 +139,11 @@ func testWebhookDeliveries(t *testing.T, s ledger.Store) {
 		})
 		return ds
 	}
-	same(t, "ListWebhookDeliveries(w1)", newestFirst, list("w1", ledger.Page{}))
+	logged := list("w1", ledger.Page{})
+	same(t, "ListWebhookDeliveries(w1)", newestFirst, logged)
+	for _, d := range logged {
+		inUTC(t, "a delivery's At", d.At)
+	}
 	var paged []ledger.WebhookDelivery
 	p := ledger.Page{Limit: 4}
 	for range 5 {

@@ -18,8 +18,9 @@ CREATE TABLE notices (
     PRIMARY KEY (candidate, kind, subject, due)
 );
 -- The worker's sweep (DueNotices) pages through this index by keyset, so
--- it reads the notices of one window and never every candidate's.
-CREATE INDEX notices_due ON notices (due, candidate, kind, subject);
+-- it reads the notices of one window and never every candidate's. The
+-- other columns are INCLUDEd so that the sweep can read the index alone.
+CREATE INDEX notices_due ON notices (due, candidate, kind, subject) INCLUDE (until, date, days, rule);
 
 -- One row per notice and channel, inserted when a worker claims it: the
 -- UNIQUE constraint is what makes a reminder go out at most once, across
