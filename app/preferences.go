@@ -41,9 +41,11 @@ func defaultPreferences(candidate string) ledger.Preferences {
 }
 
 // SetPreferences replaces a candidate's preferences; ifMatch, when not
-// zero, is the Rev the caller read. Only the kinds the program calls
-// optional can be opted out of: an expiry reminder always goes out.
-func (a *App) SetPreferences(ctx context.Context, pr Principal, candidate string, in PreferencesInput, ifMatch int64) (ledger.Preferences, error) {
+// nil, is the Rev the caller read. It is a pointer because 0 is a version
+// here (the defaults, before anything was stored), not "no check". Only
+// the kinds the program calls optional can be opted out of: an expiry
+// reminder always goes out.
+func (a *App) SetPreferences(ctx context.Context, pr Principal, candidate string, in PreferencesInput, ifMatch *int64) (ledger.Preferences, error) {
 	if !pr.canSeeCandidate(candidate) || pr.Role == RoleCenter {
 		return ledger.Preferences{}, hidden("candidate " + candidate)
 	}
@@ -65,7 +67,7 @@ func (a *App) SetPreferences(ctx context.Context, pr Principal, candidate string
 		if err != nil {
 			return nil, storeErr(err, "preferences of "+candidate)
 		}
-		if ifMatch != 0 && ifMatch != cur.Rev {
+		if ifMatch != nil && *ifMatch != cur.Rev {
 			return nil, &Error{Code: CodePrecondition, Message: "the preferences of " + candidate + " have changed since they were read"}
 		}
 		next := ledger.Preferences{Candidate: candidate, Channels: nonNil(in.Channels), OptOut: nonNil(in.OptOut), Rev: cur.Rev}

@@ -78,6 +78,12 @@ func (a *App) CreateWebhook(ctx context.Context, pr Principal, in WebhookInput) 
 		}
 		got, err := w.tx.Webhook(w.ctx, e.ID)
 		return WebhookCreated{got}, storeErr(err, "webhook "+e.ID)
+	}, stored: func(v any) any {
+		// A replay of the create answers without the secret, which is
+		// then kept in the endpoint's row only, not in the response store.
+		c := v.(WebhookCreated)
+		c.Secret = ""
+		return c
 	}})
 	out, _ := v.(WebhookCreated)
 	return out, err

@@ -27,6 +27,9 @@ func createCalendar(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := decodeJSON(body, &struct{}{}, true); err != nil {
+		return err
+	}
 	id := r.PathValue("id")
 	base := s.publicBase(r)
 	return s.post(w, r, body, http.StatusOK, func(v any) any {

@@ -307,6 +307,7 @@ func TestLocationAndETag(t *testing.T) {
 		{Method: "POST", Path: "/v1/results", Body: map[string]any{"candidate": "c1", "exam": "AIF-C01", "on": "2026-11-30T10:00:00Z", "scaled_score": 800}},
 		{Method: "POST", Path: "/v1/programs", Body: src, Header: map[string]string{"Content-Type": "application/yaml"}},
 		{Method: "POST", Path: "/v1/tokens", Body: map[string]any{"role": "staff"}},
+		{Method: "POST", Path: "/v1/webhooks", Body: map[string]any{"url": "https://hooks.example.com/recert"}},
 	}
 	covered := map[string]bool{}
 	for i, q := range creates {

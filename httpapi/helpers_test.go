@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/recert/recert/app"
+	"github.com/recert/recert/calendar"
 	"github.com/recert/recert/ledger"
 	"github.com/recert/recert/ledger/sqlite"
 )
@@ -82,7 +83,9 @@ func newWorldOpts(t *testing.T, path string, bootstrap bool, wrap func(ledger.St
 	if wrap != nil {
 		st = wrap(store)
 	}
-	a := app.New(st, app.WithClock(c.Now))
+	// The calendar adapter is wired as serve wires it, so a feed's URL
+	// answers the real iCalendar document rather than "not served here".
+	a := app.New(st, app.WithClock(c.Now), app.WithCalendar(calendar.Encoder{}))
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/recert/recert/app"
 	"github.com/recert/recert/ledger"
@@ -41,11 +42,20 @@ func getPreferences(s *server, w http.ResponseWriter, r *http.Request) error {
 
 // putPreferences replaces the candidate's preferences. If-Match is
 // optional: preferences are one person's own choice, rarely edited by two
-// at once.
+// at once. The defaults are version 0 (ETag "0"), which ifMatch, made for
+// records that start at 1, would call a version that cannot exist.
 func putPreferences(s *server, w http.ResponseWriter, r *http.Request) error {
-	rev, err := ifMatch(r, false)
-	if err != nil {
-		return err
+	var want *int64
+	if strings.TrimSpace(r.Header.Get("If-Match")) == etag(0) {
+		want = new(int64)
+	} else {
+		rev, err := ifMatch(r, false)
+		if err != nil {
+			return err
+		}
+		if rev != 0 {
+			want = &rev
+		}
 	}
 	body, err := readBody(w, r, maxJSONBody, "application/json")
 	if err != nil {
@@ -56,7 +66,7 @@ func putPreferences(s *server, w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, err := s.app.SetPreferences(r.Context(), principal(r), r.PathValue("id"),
-		app.PreferencesInput{Channels: in.Channels, OptOut: in.OptOut}, rev)
+		app.PreferencesInput{Channels: in.Channels, OptOut: in.OptOut}, want)
 	if err != nil {
 		return err
 	}

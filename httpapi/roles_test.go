@@ -37,6 +37,9 @@ type fixture struct {
 	apOpen, apStarted, apMissed string
 	spareToken                  string // the id of a token no case uses, to revoke
 	result                      string // candidate A's result without an appointment
+	feed                        string // the path of candidate A's calendar feed
+	webhook                     string // an endpoint's id
+	notification                string // a notification of candidate A (a skipped notice)
 	now                         time.Time
 	db                          string // the database file, closed, to copy
 }
@@ -69,6 +72,10 @@ func buildFixture(t *testing.T) *fixture {
 		w.advance(2 * time.Hour)
 		f.now = w.clock.Now()
 		w.must(200, req{Method: "POST", Path: "/v1/appointments/" + f.apMissed + "/no-show", Token: w.admin})
+		f.feed = feedPath(t, w.must(200, req{Method: "POST", Path: "/v1/candidates/" + f.candA + "/calendar", Token: w.admin}))
+		f.webhook = w.must(201, req{Method: "POST", Path: "/v1/webhooks", Token: w.admin, Body: map[string]any{"url": "https://hooks.example.com/recert"}})["id"].(string)
+		skippedNotice(t, w.app, f.candA, "no-such-certification", f.now.Add(-time.Hour))
+		f.notification = w.must(200, req{Method: "GET", Path: "/v1/notifications", Token: w.admin})["items"].([]any)[0].(map[string]any)["id"].(string)
 	}) // the subtest's cleanup closed the store: the file is whole
 	if t.Failed() {
 		t.FailNow()
@@ -122,6 +129,8 @@ var (
 	candidateRecords = func(ok int) [nRoles]int { return [nRoles]int{ok, ok, 404, 404, ok, 404, 401} }
 	// an appointment of candidate A at center A.
 	appointmentRecords = func(ok int) [nRoles]int { return [nRoles]int{ok, ok, ok, 404, ok, 404, 401} }
+	// a route without a token: every role is served alike.
+	public = func(ok int) [nRoles]int { return [nRoles]int{ok, ok, ok, ok, ok, ok, ok} }
 )
 
 func get(path func(f *fixture) string) func(f *fixture) req {
@@ -172,6 +181,34 @@ var roleTable = map[string]roleCase{
 	"POST /v1/candidates/{id}/certifications/{cert}/revoke": {post(func(f *fixture) string {
 		return "/v1/candidates/" + f.candA + "/certifications/ai-practitioner/revoke"
 	}, func(*fixture) any { return map[string]any{"reason": "results invalidated by a security review"} }), staffOnly(200)},
+	// Preferences and calendar feeds are the candidate's own: a center
+	// sees them not even for its own candidates (app refuses RoleCenter).
+	"GET /v1/candidates/{id}/preferences": {get(func(f *fixture) string { return "/v1/candidates/" + f.candA + "/preferences" }), candidateRecords(200)},
+	"PUT /v1/candidates/{id}/preferences": {func(f *fixture) req {
+		return req{Method: "PUT", Path: "/v1/candidates/" + f.candA + "/preferences", Body: map[string]any{"channels": []string{"email"}}}
+	}, candidateRecords(200)},
+	"POST /v1/candidates/{id}/calendar": {post(func(f *fixture) string { return "/v1/candidates/" + f.candA + "/calendar" }, none), candidateRecords(200)},
+	"DELETE /v1/candidates/{id}/calendar": {func(f *fixture) req { return req{Method: "DELETE", Path: "/v1/candidates/" + f.candA + "/calendar"} },
+		candidateRecords(204)},
+	// The feed's secret is the permission: a token, anyone's, changes nothing.
+	"GET /calendar/{file}": {get(func(f *fixture) string { return f.feed }), public(200)},
+
+	// A candidate lists their own (candidate B's list is empty, not
+	// refused); centers read no notifications.
+	"GET /v1/notifications":      {get(fixed("/v1/notifications")), [nRoles]int{200, 200, 403, 403, 200, 200, 401}},
+	"GET /v1/notifications/{id}": {get(func(f *fixture) string { return "/v1/notifications/" + f.notification }), candidateRecords(200)},
+
+	// Webhook endpoints and their secrets are staff's alone.
+	"POST /v1/webhooks":     {post(fixed("/v1/webhooks"), func(*fixture) any { return map[string]any{"url": "https://hooks.example.com/new"} }), staffOnly(201)},
+	"GET /v1/webhooks":      {get(fixed("/v1/webhooks")), staffOnly(200)},
+	"GET /v1/webhooks/{id}": {get(func(f *fixture) string { return "/v1/webhooks/" + f.webhook }), staffOnly(200)},
+	"PATCH /v1/webhooks/{id}": {func(f *fixture) req {
+		return req{Method: "PATCH", Path: "/v1/webhooks/" + f.webhook, Body: map[string]any{"url": "https://hooks.example.com/v2"}, Header: map[string]string{"If-Match": `"1"`}}
+	}, staffOnly(200)},
+	"DELETE /v1/webhooks/{id}": {func(f *fixture) req { return req{Method: "DELETE", Path: "/v1/webhooks/" + f.webhook} }, staffOnly(204)},
+	"POST /v1/webhooks/{id}/rotate-secret": {post(func(f *fixture) string { return "/v1/webhooks/" + f.webhook + "/rotate-secret" }, none),
+		staffOnly(200)},
+	"GET /v1/webhooks/{id}/deliveries": {get(func(f *fixture) string { return "/v1/webhooks/" + f.webhook + "/deliveries" }), staffOnly(200)},
 
 	"POST /v1/centers":     {post(fixed("/v1/centers"), func(*fixture) any { return map[string]any{"name": "New", "seats": 1} }), staffOnly(201)},
 	"GET /v1/centers":      {get(fixed("/v1/centers")), all(200)},

@@ -108,6 +108,9 @@ func rotateWebhookSecret(s *server, w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	if err := decodeJSON(body, &struct{}{}, true); err != nil {
+		return err
+	}
 	id := r.PathValue("id")
 	return s.post(w, r, body, http.StatusOK, as(webhookCreatedOut), func(ctx context.Context, pr app.Principal) (any, error) {
 		return s.app.UpdateWebhook(ctx, pr, id, nil, true, 0)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/recert/recert/app"
+	"github.com/recert/recert/calendar"
 	"github.com/recert/recert/httpapi"
 	"github.com/recert/recert/internal/apiclient"
 	"github.com/recert/recert/ledger/sqlite"
@@ -145,6 +146,8 @@ func TestEveryOperation(t *testing.T) {
 	}
 	must(c.RevokeCertificationWithResponse(ctx, "ada", "cloud-practitioner", nil, apiclient.RevokeRequest{Reason: "results invalidated by a security review"}))(t)
 
+	walkReminders(t, s, c, anon)
+
 	// A token made, listed and revoked.
 	tok := must(c.CreateTokenWithResponse(ctx, nil, apiclient.TokenRequest{Role: apiclient.TokenRequestRoleStaff, Name: ptr("desk")}))(t).JSON201
 	if toks := must(c.ListTokensWithResponse(ctx, nil))(t).JSON200; !slices.ContainsFunc(toks.Items, func(i apiclient.TokenInfo) bool { return i.Id == tok.Id }) {
@@ -198,6 +201,7 @@ type server struct {
 	admin string
 	clock *clock
 	rec   *recorder
+	app   *app.App
 }
 
 func serve(t *testing.T) *server {
@@ -207,7 +211,7 @@ func serve(t *testing.T) *server {
 		t.Fatal(err)
 	}
 	clk := &clock{now: t0}
-	a := app.New(store, app.WithClock(clk.Now))
+	a := app.New(store, app.WithClock(clk.Now), app.WithCalendar(calendar.Encoder{}))
 	srv := httptest.NewServer(httpapi.New(a, httpapi.Options{}))
 	t.Cleanup(func() {
 		srv.Close()
@@ -217,7 +221,7 @@ func serve(t *testing.T) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &server{url: srv.URL, admin: admin, clock: clk, rec: &recorder{next: srv.Client()}}
+	return &server{url: srv.URL, admin: admin, clock: clk, rec: &recorder{next: srv.Client()}, app: a}
 }
 
 // client is a generated client that sends token (none when empty) and
