@@ -105,7 +105,7 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go sweepExpiries(ctx, a, log)
+	go purgeIdempotency(ctx, a, log)
 	select {
 	case err := <-errc:
 		return err
@@ -169,20 +169,14 @@ func activateFile(ctx context.Context, a *app.App, path string) error {
 	return nil
 }
 
-// sweepExpiries records lapsed certifications in the ledger at start and
-// then hourly, until ctx ends, and purges expired idempotency keys. Several servers on one database may all run
-// it: the sweep appends an expiry once, whoever gets there first.
-func sweepExpiries(ctx context.Context, a *app.App, log *slog.Logger) {
+// purgeIdempotency deletes expired idempotency keys at start and then
+// hourly, until ctx ends: their first responses are deleted once older
+// than the TTL (a retry after that is a new request). Several servers on
+// one database may all run it.
+func purgeIdempotency(ctx context.Context, a *app.App, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		if n, err := a.SweepExpiries(ctx, app.System); err != nil && ctx.Err() == nil {
-			log.Error("sweeping expired certifications", "err", err)
-		} else if n > 0 {
-			log.Info("recorded expired certifications", "count", n)
-		}
-		// Idempotency keys expire: their first responses are deleted once
-		// older than the TTL (a retry after that is a new request).
 		if n, err := a.PurgeIdempotency(ctx); err != nil && ctx.Err() == nil {
 			log.Error("purging expired idempotency keys", "err", err)
 		} else if n > 0 {
