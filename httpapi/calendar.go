@@ -56,7 +56,7 @@ func deleteCalendar(s *server, w http.ResponseWriter, r *http.Request) error {
 // applications cannot send one. The answer is private (it is one person's
 // dates) and revalidated with its ETag.
 func calendarFeed(s *server, w http.ResponseWriter, r *http.Request) error {
-	file := r.PathValue("file")
+	file := r.PathValue("secret")
 	secret, ok := strings.CutSuffix(file, ".ics")
 	if !ok {
 		return fail(app.CodeNotFound, "", "no such calendar")

@@ -191,7 +191,7 @@ var roleTable = map[string]roleCase{
 	"DELETE /v1/candidates/{id}/calendar": {func(f *fixture) req { return req{Method: "DELETE", Path: "/v1/candidates/" + f.candA + "/calendar"} },
 		candidateRecords(204)},
 	// The feed's secret is the permission: a token, anyone's, changes nothing.
-	"GET /calendar/{file}": {get(func(f *fixture) string { return f.feed }), public(200)},
+	"GET /calendar/{secret}": {get(func(f *fixture) string { return f.feed }), public(200)},
 
 	// A candidate lists their own (candidate B's list is empty, not
 	// refused); centers read no notifications.

@@ -55,7 +55,7 @@ var routes = []route{
 	{"PUT", "/v1/candidates/{id}/preferences", false, putPreferences},
 	{"POST", "/v1/candidates/{id}/calendar", false, createCalendar},
 	{"DELETE", "/v1/candidates/{id}/calendar", false, deleteCalendar},
-	{"GET", "/calendar/{file}", true, calendarFeed},
+	{"GET", "/calendar/{secret}", true, calendarFeed},
 
 	{"POST", "/v1/centers", false, createCenter},
 	{"GET", "/v1/centers", false, listCenters},

@@ -1803,8 +1803,8 @@ type ClientInterface interface {
 	//
 	// No token: the secret in the URL is the permission (calendar applications cannot send a token). A wrong, replaced or revoked secret is 404, as is every feed on a server that serves none.
 	//
-	// Corresponds with GET /calendar/{file} (the `CalendarFeed` operationId).
-	CalendarFeed(ctx context.Context, file CalendarFile, params *CalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /calendar/{secret} (the `CalendarFeed` operationId).
+	CalendarFeed(ctx context.Context, secret CalendarFile, params *CalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Healthz Readiness
 	//
@@ -2358,9 +2358,9 @@ type ClientInterface interface {
 //
 // No token: the secret in the URL is the permission (calendar applications cannot send a token). A wrong, replaced or revoked secret is 404, as is every feed on a server that serves none.
 //
-// Corresponds with GET /calendar/{file} (the `CalendarFeed` operationId).
-func (c *Client) CalendarFeed(ctx context.Context, file CalendarFile, params *CalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCalendarFeedRequest(c.Server, file, params)
+// Corresponds with GET /calendar/{secret} (the `CalendarFeed` operationId).
+func (c *Client) CalendarFeed(ctx context.Context, secret CalendarFile, params *CalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCalendarFeedRequest(c.Server, secret, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3609,12 +3609,12 @@ func (c *Client) RotateWebhookSecret(ctx context.Context, id WebhookID, params *
 }
 
 // NewCalendarFeedRequest constructs an http.Request for the CalendarFeed method
-func NewCalendarFeedRequest(server string, file CalendarFile, params *CalendarFeedParams) (*http.Request, error) {
+func NewCalendarFeedRequest(server string, secret CalendarFile, params *CalendarFeedParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "file", file, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "secret", secret, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -6259,8 +6259,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /calendar/{file} (the `CalendarFeed` operationId).
-	CalendarFeedWithResponse(ctx context.Context, file CalendarFile, params *CalendarFeedParams, reqEditors ...RequestEditorFn) (*CalendarFeedResponse, error)
+	// Corresponds with GET /calendar/{secret} (the `CalendarFeed` operationId).
+	CalendarFeedWithResponse(ctx context.Context, secret CalendarFile, params *CalendarFeedParams, reqEditors ...RequestEditorFn) (*CalendarFeedResponse, error)
 
 	// HealthzWithResponse Readiness
 	//
@@ -11856,9 +11856,9 @@ func (r RotateWebhookSecretResponse) ContentType() string {
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /calendar/{file} (the `CalendarFeed` operationId).
-func (c *ClientWithResponses) CalendarFeedWithResponse(ctx context.Context, file CalendarFile, params *CalendarFeedParams, reqEditors ...RequestEditorFn) (*CalendarFeedResponse, error) {
-	rsp, err := c.CalendarFeed(ctx, file, params, reqEditors...)
+// Corresponds with GET /calendar/{secret} (the `CalendarFeed` operationId).
+func (c *ClientWithResponses) CalendarFeedWithResponse(ctx context.Context, secret CalendarFile, params *CalendarFeedParams, reqEditors ...RequestEditorFn) (*CalendarFeedResponse, error) {
+	rsp, err := c.CalendarFeed(ctx, secret, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
