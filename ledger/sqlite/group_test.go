@@ -257,7 +257,7 @@ func TestGroupCommitFails(t *testing.T) {
 		`CREATE TABLE parent (id INTEGER PRIMARY KEY)`,
 		`CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`,
 	} {
-		if _, err := db.w.conn.ExecContext(ctx, ddl); err != nil { // no Update runs yet
+		if _, err := db.writer.ExecContext(ctx, ddl); err != nil { // no Update runs yet
 			t.Fatal(err)
 		}
 	}
