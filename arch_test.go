@@ -31,6 +31,7 @@ var allowed = map[string][]string{
 	"internal/loadgen":  {},
 	"app":               {"policy", "ledger", "definition", "programs"},
 	"httpapi":           {"app", "ledger", "policy"},
+	"queue":             {"app", "ledger", "ledger/sqlite", "ledger/postgres"},
 	"cmd/recert":        {"*"},
 
 	// The client generated from httpapi/openapi.json: it talks HTTP, so it

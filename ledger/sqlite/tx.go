@@ -33,14 +33,10 @@ type querier interface {
 // commits it, possibly with other Updates' work, once fn has returned. A
 // statement run on it must not carry a context that can be cancelled
 // (use context.WithoutCancel): the driver interrupts a cancelled
-// statement, and SQLite may answer by rolling back the whole group. A
-// View's transaction is read-only and has none: SQLTx returns nil.
-func (t *tx) SQLTx() *sql.Tx {
-	if t.readOnly {
-		return nil
-	}
-	return t.tx.sqlTx()
-}
+// statement, and SQLite may answer by rolling back the whole group. In a
+// View it is the read-only snapshot, on a query_only connection: good for
+// reading River's tables (the queue's depth), refusing any write.
+func (t *tx) SQLTx() *sql.Tx { return t.tx.sqlTx() }
 
 // scanner is a *sql.Row, or a row that was never queried (errRow).
 type scanner interface{ Scan(dest ...any) error }
