@@ -204,6 +204,9 @@ func (e *env) completed(t *testing.T, n int, tick func()) {
 	var last map[string]int
 	eventually(t, fmt.Sprintf("%d completed jobs", n), func() bool {
 		last = e.depth(t)
+		if last["completed"] > n || last["discarded"] > 0 {
+			t.Fatalf("%d jobs completed, want %d: %v", last["completed"], n, last)
+		}
 		return last["completed"] == n && last["available"]+last["running"]+last["retryable"] == 0
 	}, tick)
 }
