@@ -108,8 +108,8 @@ type recordBusy struct {
 }
 
 func (r *recordBusy) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
-func (r *recordBusy) WithAttrs([]slog.Attr) slog.Handler          { return r }
-func (r *recordBusy) WithGroup(string) slog.Handler               { return r }
+func (r *recordBusy) WithAttrs([]slog.Attr) slog.Handler           { return r }
+func (r *recordBusy) WithGroup(string) slog.Handler                { return r }
 
 func (r *recordBusy) Handle(_ context.Context, rec slog.Record) error {
 	var b strings.Builder

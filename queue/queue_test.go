@@ -401,3 +401,65 @@ func TestEnqueueNeedsTheStoresTransaction(t *testing.T) {
 
 // otherTx is a ledger.Tx that is no store's.
 type otherTx struct{ ledger.Tx }
+
+// observed records Config.Observe's calls.
+type observed struct {
+	mu  sync.Mutex
+	got []string // kind/outcome
+}
+
+func (o *observed) observe(kind, outcome string, _ time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.got = append(o.got, kind+"/"+outcome)
+}
+
+func (o *observed) list() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]string(nil), o.got...)
+}
+
+// TestRetriesAndOutcomes: a notice that always fails is tried five times
+// and discarded (Observe: four retries, then failed); a webhook that fails
+// once waits for the webhook backoff (retryable, not available at once as
+// River's default 1 s backoff would make it) and then succeeds.
+func TestRetriesAndOutcomes(t *testing.T) {
+	each(t, func(t *testing.T, b backend) {
+		var r runs
+		var obs observed
+		store, newQ := b.open(t)
+		clock := &fakeClock{now: t0}
+		q, err := newQ(handlerFunc(func(ctx context.Context, j app.Job, attempt int, done app.Done) error {
+			r.add(j, attempt)
+			if j.Kind == app.JobNotice || attempt == 1 {
+				return errors.New("receiver down")
+			}
+			return nil
+		}), queue.Config{Now: clock.Now, PollInterval: 20 * time.Millisecond, Logger: quiet, Observe: obs.observe})
+		if err != nil {
+			t.Fatal(err)
+		}
+		startQueue(t, q)
+		e := &env{store: store, q: q, clock: clock}
+		hook := app.Job{Kind: app.JobWebhook, Notification: "n1", Endpoint: "e1"}
+		e.enqueue(t, hook)
+		eventually(t, "the webhook's retry to wait", func() bool { return e.depth(t)["retryable"] == 1 }, nil)
+		clock.Add(11 * time.Second)
+		e.completed(t, 1, nil)
+		if got := r.get(hook); len(got) != 2 {
+			t.Errorf("webhook attempts %v, want [1 2]", got)
+		}
+		bad := notice(1)
+		e.enqueue(t, bad)
+		eventually(t, "the failing notice to be discarded", func() bool { return e.depth(t)["discarded"] == 1 },
+			func() { clock.Add(10 * time.Minute) })
+		if got := r.get(bad); len(got) != 5 || got[4] != 5 {
+			t.Errorf("failing notice attempts %v, want 1…5", got)
+		}
+		want := []string{"webhook/retry", "webhook/ok", "notice/retry", "notice/retry", "notice/retry", "notice/retry", "notice/failed"}
+		if got := obs.list(); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("observed %v, want %v", got, want)
+		}
+	})
+}
