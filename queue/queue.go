@@ -52,6 +52,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Observe, when set, is told the kind, outcome (OutcomeOK,
 	// OutcomeRetry, OutcomeFailed) and duration of every job run here.
+	// The outcome is the handler's return: one that fails after its done
+	// committed is counted a retry, though River keeps the job completed.
 	Observe func(kind, outcome string, d time.Duration)
 	// InsertOnly makes a queue that inserts jobs but never works them
 	// (`recert serve --no-worker`): Start and Stop do nothing.

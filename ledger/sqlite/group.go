@@ -42,6 +42,17 @@ import (
 // before each statement, not handed to the driver: the driver interrupts a
 // cancelled statement with sqlite3_interrupt, and SQLite may answer that
 // by rolling back the whole transaction, the group-mates' work included.
+// Code that runs its own statements in fn's transaction (the work queue,
+// through SQLTx) must do the same: context.WithoutCancel.
+//
+// The writer takes the pool's one connection for each group (BeginTx; the
+// DSN's _txlock=immediate makes it BEGIN IMMEDIATE) and gives it back at
+// COMMIT, so that River, which runs its own transactions on the same
+// *sql.DB (WriterDB), waits for the connection in database/sql between
+// groups instead of failing with SQLITE_BUSY on SQLite's write lock. The
+// statements stay prepared across groups: they are prepared on the pool,
+// whose one connection keeps them, and bound to each transaction with
+// StmtContext.
 
 // maxGroup bounds how many Updates share one transaction, and so how long
 // the first of them waits for the commit.

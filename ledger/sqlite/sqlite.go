@@ -9,7 +9,8 @@
 // failing with SQLITE_BUSY, and a transaction that reads before it writes
 // holds the lock from its start, so it can never fail to upgrade halfway.
 // The Updates queued for that connection commit in groups, one fsync for
-// several (group.go). Reads (View) use a separate pool of query-only
+// several (group.go); between groups the connection is free for the work
+// queue's own transactions (WriterDB). Reads (View) use a separate pool of query-only
 // connections.
 package sqlite
 
