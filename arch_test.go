@@ -33,6 +33,7 @@ var allowed = map[string][]string{
 	"httpapi":           {"app", "ledger", "policy"},
 	"calendar":          {"app"},
 	"metrics":           {},
+	"queue":             {"app", "ledger", "ledger/sqlite", "ledger/postgres"},
 	"cmd/recert":        {"*"},
 
 	// The client generated from httpapi/openapi.json: it talks HTTP, so it

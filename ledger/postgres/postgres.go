@@ -189,6 +189,11 @@ func (db *DB) Ready(ctx context.Context) error {
 	return nil
 }
 
+// Pool is the store's connection pool, for a part of the process that
+// works on the same database outside Update (the work queue: River runs
+// its own transactions and listens for notifications on it).
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
 // Close closes the pool, waiting for connections in use to be returned.
 func (db *DB) Close() error {
 	db.pool.Close()

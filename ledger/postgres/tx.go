@@ -26,6 +26,13 @@ type tx struct {
 
 var _ ledger.Tx = (*tx)(nil)
 
+// PgxTx is the pgx transaction of an Update, for a part of the process
+// that must write in the same transaction as the ledger (the work queue
+// inserts and completes its jobs with it, so that they commit or roll back
+// with fn's writes). It is valid only inside fn: Update commits it once fn
+// has returned. In a View it is the read-only snapshot.
+func (t *tx) PgxTx() pgx.Tx { return t.tx }
+
 const streamSQL = `SELECT seq, type, data, recorded_at, program, decision
 	FROM events WHERE candidate = $1 ORDER BY seq`
 

@@ -42,6 +42,17 @@ import (
 // before each statement, not handed to the driver: the driver interrupts a
 // cancelled statement with sqlite3_interrupt, and SQLite may answer that
 // by rolling back the whole transaction, the group-mates' work included.
+// Code that runs its own statements in fn's transaction (the work queue,
+// through SQLTx) must do the same: context.WithoutCancel.
+//
+// The writer takes the pool's one connection for each group (BeginTx; the
+// DSN's _txlock=immediate makes it BEGIN IMMEDIATE) and gives it back at
+// COMMIT, so that River, which runs its own transactions on the same
+// *sql.DB (WriterDB), waits for the connection in database/sql between
+// groups instead of failing with SQLITE_BUSY on SQLite's write lock. The
+// statements stay prepared across groups: they are prepared on the pool,
+// whose one connection keeps them, and bound to each transaction with
+// StmtContext.
 
 // maxGroup bounds how many Updates share one transaction, and so how long
 // the first of them waits for the commit.
@@ -64,9 +75,13 @@ func (db *DB) Stats() Stats {
 	return Stats{Commits: db.w.commits.Load(), Committed: db.w.committed.Load(), Retried: db.w.retried.Load()}
 }
 
-// writer owns the one write connection and runs the groups.
+// writer runs the groups on the writer pool's one connection. Between
+// groups the connection is back in the pool, so that another user of the
+// same *sql.DB (River, see WriterDB) waits for it in database/sql instead
+// of racing for SQLite's write lock.
 type writer struct {
-	conn  *sql.Conn
+	db    *sql.DB
+	cur   *sql.Tx // the transaction being run; touched by the writer and the member whose turn it is
 	queue chan *member
 
 	mu     sync.RWMutex // held for reading while enqueuing, for writing by close
@@ -74,8 +89,13 @@ type writer struct {
 	stop   chan struct{}
 	exited chan struct{}
 
-	stmtMu sync.Mutex
-	stmts  map[string]*sql.Stmt
+	// stmts are prepared on db; a transaction binds them with
+	// tx.StmtContext, which reuses the statement already prepared on the
+	// one connection. A query first seen inside a transaction runs
+	// unprepared (preparing on db would wait for the connection the
+	// transaction holds) and is prepared once the group is over.
+	stmts  *stmtCache
+	misses []string
 
 	commits, committed, retried atomic.Int64
 }
@@ -113,9 +133,9 @@ type outcome struct {
 	panicked bool
 }
 
-func newWriter(conn *sql.Conn) *writer {
-	w := &writer{conn: conn, queue: make(chan *member, 1024), stop: make(chan struct{}), exited: make(chan struct{}),
-		stmts: map[string]*sql.Stmt{}}
+func newWriter(db *sql.DB) *writer {
+	w := &writer{db: db, queue: make(chan *member, 1024), stop: make(chan struct{}), exited: make(chan struct{}),
+		stmts: newStmtCache(db)}
 	go w.loop()
 	return w
 }
@@ -166,7 +186,7 @@ func (w *writer) runFn(m *member) (o outcome) {
 	}()
 	err := m.ctx.Err()
 	if err == nil {
-		err = m.fn(&tx{tx: connTx{w: w}})
+		err = m.fn(&tx{tx: connTx{tx: cachedTx{Tx: w.cur, cache: w.stmts, misses: &w.misses}}})
 	}
 	finished = true
 	return outcome{err: err}
@@ -203,6 +223,10 @@ func (w *writer) loop() {
 		}
 		w.group(batch)
 		clear(batch) // let the members be collected
+		if len(w.misses) > 0 {
+			w.stmts.warm(context.Background(), w.misses)
+			w.misses = w.misses[:0]
+		}
 	}
 }
 
@@ -258,12 +282,12 @@ func (w *writer) group(batch []*member) {
 	rest := batch[ran:]
 	batch = batch[:ran]
 	if !broken {
-		if err := w.exec(`COMMIT`); err != nil {
+		if err := w.commit(); err != nil {
 			broken = true
 		}
 	}
 	if broken {
-		_ = w.exec(`ROLLBACK`) // there may be no transaction left to roll back
+		w.rollback() // there may be no transaction left to roll back
 		for _, m := range batch {
 			if !m.gone {
 				w.retried.Add(1)
@@ -312,11 +336,10 @@ func (w *writer) once(m *member) error {
 	o := <-m.back
 	m.gone = o.panicked
 	if o.panicked || o.err != nil {
-		_ = w.exec(`ROLLBACK`) // fn's error is the one to report
+		w.rollback() // fn's error is the one to report
 		return o.err
 	}
-	if err := w.exec(`COMMIT`); err != nil {
-		_ = w.exec(`ROLLBACK`) // a failed COMMIT may leave the transaction open
+	if err := w.commit(); err != nil {
 		return fmt.Errorf("ledger/sqlite: commit: %w", err)
 	}
 	w.commits.Add(1)
@@ -324,18 +347,41 @@ func (w *writer) once(m *member) error {
 	return nil
 }
 
-// begin starts a write transaction, holding the write lock from the start
-// (see the package comment).
+// begin starts a write transaction on the pool's one connection, holding
+// the write lock from the start: the pool's DSN has _txlock=immediate, so
+// BeginTx is BEGIN IMMEDIATE (see the package comment). Its context is
+// Background: database/sql rolls a transaction back when the context of
+// BeginTx ends, and this one carries other callers' work.
 func (w *writer) begin() error {
-	if err := w.exec(`BEGIN IMMEDIATE`); err != nil {
+	t, err := w.db.BeginTx(context.Background(), nil)
+	if err != nil {
 		return fmt.Errorf("ledger/sqlite: begin: %w", err)
 	}
+	w.cur = t
 	return nil
 }
 
-// exec runs one of the writer's own statements (BEGIN, SAVEPOINT, COMMIT).
+// commit commits the current transaction, and with it gives the connection
+// back to the pool. A failed COMMIT leaves no transaction open: the driver
+// rolls back what SQLite kept (modernc.org/sqlite's tx.Commit).
+func (w *writer) commit() error {
+	t := w.cur
+	w.cur = nil
+	return t.Commit()
+}
+
+// rollback ends the current transaction, if SQLite has not already.
+func (w *writer) rollback() {
+	if w.cur != nil {
+		_ = w.cur.Rollback()
+		w.cur = nil
+	}
+}
+
+// exec runs one of the writer's own statements (SAVEPOINT, RELEASE,
+// ROLLBACK TO) in the current transaction.
 func (w *writer) exec(query string) error {
-	_, err := connTx{w: w}.ExecContext(context.Background(), query)
+	_, err := w.cur.ExecContext(context.Background(), query)
 	return err
 }
 
@@ -351,70 +397,38 @@ func (w *writer) close() error {
 	close(w.stop)
 	w.mu.Unlock()
 	<-w.exited
-	w.stmtMu.Lock()
-	for _, s := range w.stmts {
-		s.Close()
-	}
-	w.stmts = nil
-	w.stmtMu.Unlock()
-	return w.conn.Close()
+	w.stmts.close()
+	return nil
 }
 
-// stmt returns the writer connection's prepared statement for query,
-// preparing it on first use: the connection is the writer's alone, so
-// preparing never waits. Nil (run it unprepared) if it does not prepare,
-// so that its error comes from running it, or once 500 are kept.
-func (w *writer) stmt(query string) *sql.Stmt {
-	w.stmtMu.Lock()
-	defer w.stmtMu.Unlock()
-	if s, ok := w.stmts[query]; ok || w.stmts == nil || len(w.stmts) >= 500 {
-		return s
-	}
-	s, err := w.conn.PrepareContext(context.Background(), query)
-	if err != nil {
-		return nil
-	}
-	w.stmts[query] = s
-	return s
-}
-
-// connTx runs fn's statements on the writer connection, inside the
-// transaction the writer began. It checks the caller's context before each
-// statement and runs the statement without it (see the comment at the top).
-type connTx struct{ w *writer }
+// connTx runs fn's statements in the transaction the writer began,
+// through the writer's statement cache. It checks the caller's context
+// before each statement and runs the statement without it (see the comment
+// at the top).
+type connTx struct{ tx cachedTx }
 
 func (c connTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ctx = context.WithoutCancel(ctx)
-	if s := c.w.stmt(query); s != nil {
-		return s.ExecContext(ctx, args...)
-	}
-	return c.w.conn.ExecContext(ctx, query, args...)
+	return c.tx.ExecContext(context.WithoutCancel(ctx), query, args...)
 }
 
 func (c connTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ctx = context.WithoutCancel(ctx)
-	if s := c.w.stmt(query); s != nil {
-		return s.QueryContext(ctx, args...)
-	}
-	return c.w.conn.QueryContext(ctx, query, args...)
+	return c.tx.QueryContext(context.WithoutCancel(ctx), query, args...)
 }
 
 func (c connTx) QueryRowContext(ctx context.Context, query string, args ...any) scanner {
 	if err := ctx.Err(); err != nil {
 		return errRow{err}
 	}
-	ctx = context.WithoutCancel(ctx)
-	if s := c.w.stmt(query); s != nil {
-		return s.QueryRowContext(ctx, args...)
-	}
-	return c.w.conn.QueryRowContext(ctx, query, args...)
+	return c.tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
 }
+
+func (c connTx) sqlTx() *sql.Tx { return c.tx.Tx }
 
 // errRow is a row that was not queried.
 type errRow struct{ err error }

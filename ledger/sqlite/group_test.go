@@ -257,7 +257,7 @@ func TestGroupCommitFails(t *testing.T) {
 		`CREATE TABLE parent (id INTEGER PRIMARY KEY)`,
 		`CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`,
 	} {
-		if _, err := db.w.conn.ExecContext(ctx, ddl); err != nil { // no Update runs yet
+		if _, err := db.writer.ExecContext(ctx, ddl); err != nil { // no Update runs yet
 			t.Fatal(err)
 		}
 	}
@@ -287,5 +287,40 @@ func TestGroupCommitFails(t *testing.T) {
 	var orphans int
 	if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM child`).Scan(&orphans); err != nil || orphans != 0 {
 		t.Errorf("child has %d rows (%v), want none", orphans, err)
+	}
+}
+
+// TestWriterStatementsPrepared: a query an Update runs is prepared on the
+// writer pool once the group is over, and later Updates bind that
+// statement (no miss), so the writer does not parse it again; and between
+// Updates the writer pool's one connection is free for others (River).
+func TestWriterStatementsPrepared(t *testing.T) {
+	db := openDB(t)
+	ctx := t.Context()
+	write := func(tx ledger.Tx) error { return tx.SetImportPosition(ctx, "x", 1) }
+	if err := db.Update(ctx, write); err != nil {
+		t.Fatal(err)
+	}
+	// The writer prepares the first group's misses before it takes the
+	// next group, so the second Update's fn sees them prepared.
+	var misses int
+	if err := db.Update(ctx, func(tx ledger.Tx) error {
+		err := write(tx)
+		misses = len(db.w.misses)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if misses != 0 {
+		t.Errorf("the second Update ran %d statements unprepared", misses)
+	}
+	// The pool's connection is idle: a transaction of another user of
+	// WriterDB begins without waiting for an Update.
+	tx, err := db.WriterDB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatalf("begin on WriterDB between Updates: %v", err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
 	}
 }

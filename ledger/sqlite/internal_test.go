@@ -34,11 +34,11 @@ func TestPragmas(t *testing.T) {
 		{"reader", "busy_timeout", "5000"},
 		{"reader", "query_only", "1"},
 	} {
-		// The writer's one connection is held by the writer; no Update
-		// runs now, so the test may use it.
+		// The writer's one connection is in its pool between
+		// Updates, so the test may use it.
 		var q interface {
 			QueryRowContext(context.Context, string, ...any) *sql.Row
-		} = db.w.conn
+		} = db.writer
 		if tc.pool == "reader" {
 			q = db.reader
 		}
@@ -55,7 +55,7 @@ func TestPragmas(t *testing.T) {
 	}
 	var n int
 	names, _ := migrationNames()
-	if err := db.w.conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(names) {
+	if err := db.writer.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(names) {
 		t.Errorf("schema_migrations has %d rows (%v), want one a migration: %d", n, err, len(names))
 	}
 }

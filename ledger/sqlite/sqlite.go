@@ -9,7 +9,8 @@
 // failing with SQLITE_BUSY, and a transaction that reads before it writes
 // holds the lock from its start, so it can never fail to upgrade halfway.
 // The Updates queued for that connection commit in groups, one fsync for
-// several (group.go). Reads (View) use a separate pool of query-only
+// several (group.go); between groups the connection is free for the work
+// queue's own transactions (WriterDB). Reads (View) use a separate pool of query-only
 // connections.
 package sqlite
 
@@ -63,8 +64,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger/sqlite: open %s: %w", path, err)
 	}
-	// One connection that lives as long as the DB, held by the writer
-	// after the migrations.
+	// One connection that lives as long as the DB; the group writer
+	// takes it for each group and gives it back (group.go).
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
@@ -84,12 +85,19 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := reader.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("ledger/sqlite: open %s for reading: %w", path, err), reader.Close(), writer.Close())
 	}
-	conn, err := writer.Conn(ctx)
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("ledger/sqlite: open %s: %w", path, err), reader.Close(), writer.Close())
-	}
-	return &DB{path: path, writer: writer, w: newWriter(conn), reader: reader, stmts: newStmtCache(reader)}, nil
+	return &DB{path: path, writer: writer, w: newWriter(writer), reader: reader, stmts: newStmtCache(reader)}, nil
 }
+
+// WriterDB is the pool of the one writer connection, for a part of the
+// process that must write to the same file outside Update (the work
+// queue: River runs its own transactions on it). Sharing the pool is what
+// keeps it from failing with SQLITE_BUSY: the group writer gives the
+// connection back between groups, and whoever wants it next waits for it
+// in database/sql. A transaction begun on it is BEGIN IMMEDIATE (the DSN's
+// _txlock) and holds the connection, and so every Update, until it ends:
+// keep such transactions short, and never begin one inside an Update's fn
+// (it would wait for the connection the Update holds).
+func (db *DB) WriterDB() *sql.DB { return db.writer }
 
 // checkPath refuses names that would not be one shared database file.
 func checkPath(path string) error {

@@ -6,8 +6,8 @@ import (
 	"sync"
 )
 
-// stmtCache keeps one prepared statement per query text for the reader
-// pool (the writer connection keeps its own, see writer.stmt). Parsing
+// stmtCache keeps one prepared statement per query text for a pool (the
+// reader pool has one, the writer another, see group.go). Parsing
 // SQL is a quarter of a booking's cost in SQLite when every statement is
 // prepared afresh; prepared once, a statement is reused on every
 // transaction of its connection.
@@ -72,6 +72,8 @@ type cachedTx struct {
 	cache  *stmtCache
 	misses *[]string
 }
+
+func (t cachedTx) sqlTx() *sql.Tx { return t.Tx }
 
 func (t cachedTx) stmt(ctx context.Context, query string) *sql.Stmt {
 	if s := t.cache.get(query); s != nil {

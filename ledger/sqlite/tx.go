@@ -23,7 +23,20 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) scanner
+	sqlTx() *sql.Tx
 }
+
+// SQLTx is the database/sql transaction of an Update, for a part of the
+// process that must write in the same transaction as the ledger (the work
+// queue inserts and completes its jobs with it, so that they commit or
+// roll back with fn's writes). It is valid only inside fn: the writer
+// commits it, possibly with other Updates' work, once fn has returned. A
+// statement run on it must not carry a context that can be cancelled
+// (use context.WithoutCancel): the driver interrupts a cancelled
+// statement, and SQLite may answer by rolling back the whole group. In a
+// View it is the read-only snapshot, on a query_only connection: good for
+// reading River's tables (the queue's depth), refusing any write.
+func (t *tx) SQLTx() *sql.Tx { return t.tx.sqlTx() }
 
 // scanner is a *sql.Row, or a row that was never queried (errRow).
 type scanner interface{ Scan(dest ...any) error }
