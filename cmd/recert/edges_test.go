@@ -14,7 +14,12 @@ import (
 	"github.com/recert/recert/internal/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(testWorkerEnv) != "" {
+		runTestWorker() // this binary is a worker process of a reminders test
+	}
+	pgtest.Main(m)
+}
 
 // TestParseDB: which store each --db spelling opens, and that what is
 // shown of it never holds the password.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -25,6 +26,8 @@ func newServe() *cobra.Command {
 	var addr, db, program string
 	var noToken bool
 	var idemTTL time.Duration
+	var publicURL string
+	var wf workerFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the HTTP server",
@@ -43,7 +46,8 @@ func newServe() *cobra.Command {
 			if idemTTL <= 0 {
 				return fmt.Errorf("--idempotency-ttl must be positive, not %s", idemTTL)
 			}
-			return serve(ctx, cmd, serveConfig{addr: addr, db: db, program: program, token: !noToken, idemTTL: idemTTL})
+			return serve(ctx, cmd, serveConfig{addr: addr, db: db, program: program, token: !noToken, idemTTL: idemTTL,
+				publicURL: publicURL, worker: wf})
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "the address to listen on")
@@ -51,6 +55,8 @@ func newServe() *cobra.Command {
 	cmd.Flags().StringVar(&program, "program", "", "a program definition (YAML) to upload and activate at start")
 	cmd.Flags().BoolVar(&noToken, "no-token", false, "never create an admin token at start, even when the database has none")
 	cmd.Flags().DurationVar(&idemTTL, "idempotency-ttl", app.DefaultIdempotencyTTL, "how long a response is replayed for a retry with its Idempotency-Key")
+	cmd.Flags().StringVar(&publicURL, "public-url", "", "the server's address as others reach it (https://recert.example.org), for the links it hands out; default the request's host")
+	wf.register(cmd, true)
 	return cmd
 }
 
@@ -58,6 +64,8 @@ type serveConfig struct {
 	addr, db, program string
 	token             bool
 	idemTTL           time.Duration
+	publicURL         string
+	worker            workerFlags
 }
 
 // serve runs until ctx ends, then shuts down gracefully: requests in
@@ -69,9 +77,29 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 		return err
 	}
 	defer st.Close()
-	a := app.New(st, app.WithIdempotencyTTL(c.idemTTL))
+	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+	parts, err := makeParts(c.worker, time.Now, log)
+	if err != nil {
+		return err
+	}
+	opts := append(parts.opts, app.WithIdempotencyTTL(c.idemTTL))
+	if c.publicURL != "" {
+		u, err := url.Parse(c.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return fmt.Errorf("--public-url %q: want the scheme and host, such as https://recert.example.org", c.publicURL)
+		}
+		opts = append(opts, app.WithMailDomain(u.Hostname()))
+	}
+	a := app.New(st, opts...)
 	if err := a.Ready(ctx); err != nil {
 		return scrub(fmt.Errorf("%s is not ready: %w", spec.display, err), spec.password)
+	}
+	// The queue shares the store's database and transactions; with
+	// --no-worker it only inserts, and `recert worker` processes run the
+	// jobs.
+	q, err := openQueue(st, a, nil, c.worker, parts.metrics, log, c.worker.noWorker)
+	if err != nil {
+		return scrub(fmt.Errorf("starting the work queue on %s: %w", spec.display, err), spec.password)
 	}
 	if c.program != "" {
 		if err := activateFile(ctx, a, c.program); err != nil {
@@ -82,9 +110,9 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 	srv := &http.Server{
-		Handler:           httpapi.New(a, httpapi.Options{Logger: log}),
+		Handler: httpapi.New(a, httpapi.Options{Logger: log, PublicURL: strings.TrimRight(c.publicURL, "/"),
+			Observe: parts.metrics.HTTP, Metrics: parts.metrics.Handler()}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -103,6 +131,30 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 			fmt.Fprintln(out, "the database has an admin token already; recert token create --role admin makes another")
 		}
 	}
+	if err := q.Start(ctx); err != nil {
+		ln.Close()
+		return scrub(err, spec.password)
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := q.Stop(stopCtx); err != nil {
+			log.Error("stopping the work queue", "err", err)
+		}
+	}()
+	if err := a.StartSweep(ctx); err != nil {
+		ln.Close()
+		return scrub(err, spec.password)
+	}
+	mailing := "no mail (--smtp is not set)"
+	if c.worker.smtp != "" {
+		mailing = "mail through " + redactURL(c.worker.smtp)
+	}
+	workerState := "the worker runs here"
+	if c.worker.noWorker {
+		workerState = "jobs are left to recert worker processes"
+	}
+	fmt.Fprintf(out, "reminders: %s; %s\n", mailing, workerState)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go purgeIdempotency(ctx, a, log)
@@ -203,4 +255,13 @@ func activePrograms(ctx context.Context, a *app.App) string {
 		}
 	}
 	return strings.Join(names, ", ")
+}
+
+// redactURL is an SMTP URL without its password, for the banner.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "the --smtp server"
+	}
+	return u.Redacted()
 }
