@@ -100,8 +100,8 @@ type walker struct {
 	clock *clockFile
 	mp    *mailpit.Server
 	hooks *hookReceiver
-	a     *app.App      // the test's own App: the candidate's and staff's actions
-	q     *queue.Queue  // the test's queue: its workers when inProcess, else insert-only
+	a     *app.App     // the test's own App: the candidate's and staff's actions
+	q     *queue.Queue // the test's queue: its workers when inProcess, else insert-only
 	st    ledger.Store
 	procs []*exec.Cmd
 	zone  *time.Location
@@ -467,4 +467,139 @@ func TestReminderWalkTwoWorkers(t *testing.T) {
 	p := w.startWorker()
 	w.startWorker()
 	w.walk(func() { w.kill(p) })
+}
+
+// restart stops the walk's in-process worker and starts a new App and
+// queue on the same database, as a restarted `recert serve` would.
+func (w *walker) restart() {
+	t := w.t
+	if err := w.q.Stop(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	f := workerFlags{smtp: "smtp://" + w.mp.SMTPAddr(), from: "recert <recert@example.org>", workers: 4,
+		sweepEvery: 24 * time.Hour, poll: 20 * time.Millisecond}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	p, err := makeParts(f, w.clock.Now, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.a = app.New(w.st, append(p.opts, app.WithClock(w.clock.Now))...)
+	if w.q, err = openQueue(w.st, w.a, w.clock.Now, f, nil, quiet, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.q.Start(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.q.Stop(context.Background()) })
+	if err := w.a.StartSweep(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mailed is what the ledger says went out by mail, by kind and subject.
+func (w *walker) mailed() []ledger.Notification {
+	recs, err := w.a.Notifications(w.ctx, app.System, ledger.NotificationFilter{}, ledger.Page{Limit: 500})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var out []ledger.Notification
+	for _, r := range recs {
+		if r.Channel == app.ChannelEmail {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// TestImportedTenDaysBeforeExpiry: a certification imported ten days
+// before it expires gets one reminder, "10 days", not the 180-, 90- and
+// 30-day ones it missed; a restart sends nothing more.
+func TestImportedTenDaysBeforeExpiry(t *testing.T) {
+	w := startWalk(t, filepath.Join(t.TempDir(), "import.db"), true)
+	now := w.clock.Now()
+	sat := now.AddDate(-3, 0, 10) // CLF-C02 passed; valid three years (V1): ten days left
+	rows := `{"kind":"candidate","id":"grace","name":"Grace Hopper","email":"grace@example.com","time_zone":"America/New_York"}` + "\n" +
+		fmt.Sprintf(`{"kind":"result","candidate":"grace","exam":"CLF-C02","on":%q,"scaled_score":800}`, sat.Format(time.RFC3339)) + "\n"
+	src, err := app.NewRowReader(strings.NewReader(rows), "jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.a.Import(w.ctx, app.System, "legacy.jsonl", src, app.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	w.settle()
+	msgs := w.mp.Messages(t)
+	if len(msgs) != 1 {
+		t.Fatalf("Mailpit has %d messages after the import, want 1: %+v", len(msgs), msgs)
+	}
+	full := w.mp.Message(t, msgs[0].ID)
+	if !strings.Contains(full.Text, "10 days") {
+		t.Errorf("the reminder does not say 10 days:\n%s", full.Text)
+	}
+	got := w.mailed()
+	if len(got) != 1 || got[0].Kind != "expiry_reminder" || got[0].State != app.StateSent {
+		t.Fatalf("sent records: %+v; want one expiry_reminder, sent", got)
+	}
+	w.restart()
+	w.clock.set(t, now.Add(time.Hour))
+	w.settle()
+	if n := len(w.mp.Messages(t)); n != 1 {
+		t.Fatalf("after a restart Mailpit has %d messages, want still 1", n)
+	}
+}
+
+// TestDowntimeSendsLatestOnly: the worker is down while the 90- and 30-day
+// reminders fall due; back, it sends the 30-day one alone and records the
+// 90-day one as superseded.
+func TestDowntimeSendsLatestOnly(t *testing.T) {
+	w := startWalk(t, filepath.Join(t.TempDir(), "down.db"), true)
+	now := w.clock.Now()
+	sat := now.AddDate(-3, 0, 200) // 200 days left: the 180-day reminder is next
+	if _, err := w.a.CreateCandidate(w.ctx, app.System, app.CandidateInput{ID: "ada", Name: "Ada", Email: "ada@example.com", TimeZone: "UTC"}); err != nil {
+		t.Fatal(err)
+	}
+	scaled := 800
+	if _, err := w.a.RecordResult(w.ctx, app.System, app.ResultInput{Candidate: "ada", Exam: "CLF-C02", On: sat, Scaled: &scaled}); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.set(t, now.AddDate(0, 0, 21)) // 179 days left
+	w.settle()
+	if got := w.mailed(); len(got) != 1 || got[0].State != app.StateSent {
+		t.Fatalf("at 179 days: %+v; want the 180-day reminder sent", got)
+	}
+	if err := w.q.Stop(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.set(t, now.AddDate(0, 0, 175)) // 25 days left: 90 and 30 passed while down
+	w.restart()
+	w.settle()
+	// The sweep queued the 30-day reminder alone: the 90-day one was
+	// superseded before any job for it existed, so it has no record.
+	got := w.mailed()
+	if len(got) != 2 || got[0].State != app.StateSent || got[1].State != app.StateSent || len(w.mp.Messages(t)) != 2 {
+		t.Fatalf("after the downtime: %+v and %d in Mailpit; want the 180- and 30-day reminders sent, nothing else", got, len(w.mp.Messages(t)))
+	}
+	latest := got[0]
+	if got[1].Due.After(latest.Due) {
+		latest = got[1]
+	}
+	st, err := w.a.Standing(w.ctx, app.System, "ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := st.Certifications[0].ExpiresOn
+	if want := w.addDays(exp, -30); latest.Due.Format("2006-01-02") != want {
+		t.Errorf("the reminder sent after the downtime is due %s; want the 30-day one, on %s", latest.Due, want)
+	}
+	expDay, _ := time.Parse("2006-01-02", exp)
+	left := int(expDay.Sub(w.clock.Now().Truncate(24*time.Hour)).Hours() / 24)
+	var text string
+	for _, m := range w.mp.Messages(t) {
+		if full := w.mp.Message(t, m.ID); full.Header("X-Recert-Notification") == latest.ID {
+			text = full.Text
+		}
+	}
+	if !strings.Contains(text, fmt.Sprintf("expires in %d days", left)) {
+		t.Errorf("the 30-day reminder sent %d days before does not say so:\n%s", left, text)
+	}
 }
