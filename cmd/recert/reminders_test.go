@@ -11,8 +11,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -601,5 +603,108 @@ func TestDowntimeSendsLatestOnly(t *testing.T) {
 	}
 	if !strings.Contains(text, fmt.Sprintf("expires in %d days", left)) {
 		t.Errorf("the 30-day reminder sent %d days before does not say so:\n%s", left, text)
+	}
+}
+
+// serveStoppable is serveOn with a stop: the test restarts the server.
+func serveStoppable(t *testing.T, db string, flags ...string) (string, *syncBuffer, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	root := newRoot()
+	out := newSyncBuffer()
+	root.SetOut(out)
+	root.SetErr(out)
+	root.SetArgs(append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, flags...))
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve ended with %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	re := regexp.MustCompile(`serving (http://\S+) `)
+	for {
+		if m := re.FindStringSubmatch(out.String()); m != nil && strings.Contains(out.String(), "reminders: ") {
+			return m[1], out, stop
+		}
+		select {
+		case err := <-done:
+			done <- nil
+			t.Fatalf("serve ended before it was serving (%v):\n%s", err, out.String())
+		case <-out.changed:
+		}
+	}
+}
+
+// sweeps is how many sweeps a server's worker has finished, from /metrics.
+func sweeps(t *testing.T, url string) int {
+	resp, err := http.Get(url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	m := regexp.MustCompile(`recert_jobs_total\{kind="sweep",outcome="ok"\} (\d+)`).FindStringSubmatch(string(b))
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// TestReadmeReminders runs the README's reminders block against `recert
+// serve --smtp` and Mailpit, as the README says: one mail, and none more
+// after a restart.
+func TestReadmeReminders(t *testing.T) {
+	for _, tool := range []string{"bash", "curl", "date"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (apt-get install %s) so the README's reminders block cannot run", tool, tool)
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile("(?s)```sh reminders\n(.*?)```").FindSubmatch(readme)
+	if block == nil {
+		t.Fatal("README.md has no ```sh reminders block")
+	}
+	mp := mailpit.Start(t)
+	db := filepath.Join(t.TempDir(), "recert.db")
+	smtp := "smtp://" + mp.SMTPAddr()
+	url, out, stop := serveStoppable(t, db, "--smtp", smtp)
+	token := regexp.MustCompile(`admin token \(shown once; keep it\): (rct_\S+)`).FindStringSubmatch(out.String())
+	if token == nil {
+		t.Fatalf("serve printed no admin token:\n%s", out.String())
+	}
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", string(block[1]))
+	cmd.Env = append(os.Environ(), "U="+url, "TOKEN="+token[1])
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the README's reminders block failed: %v\n%s", err, b)
+	}
+	msgs := mp.WaitFor(t, 1, 30*time.Second)
+	if !strings.Contains(msgs[0].Subject, "expires in 10 days") {
+		t.Errorf("the mail's subject is %q; want it to say the certification expires in 10 days", msgs[0].Subject)
+	}
+	stop()
+	// Restarted with sweeps every second, so that one runs at once (with
+	// the default 15 minutes the first server's chain would carry on).
+	url, _, _ = serveStoppable(t, db, "--smtp", smtp, "--sweep-every", "1s")
+	// The restarted worker's first sweep has run (and with it any job it
+	// would have queued): still one mail.
+	deadline := time.Now().Add(30 * time.Second)
+	for sweeps(t, url) < 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the restarted server's worker finished no sweep in 30 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := len(mp.Messages(t)); n != 1 {
+		t.Fatalf("after a restart Mailpit has %d messages, want 1", n)
 	}
 }
