@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -20,6 +21,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-ical"
 
 	"github.com/recert/recert/app"
 	"github.com/recert/recert/internal/mailpit"
@@ -357,11 +360,13 @@ func (w *walker) walk(mid func()) {
 			// R1: a retake from 14 calendar days after the sitting; N1 and N2:
 			// the notice at 09:00 on that day.
 			want = append(want, expected{"retake_available", "AIF-C01", w.at9("2027-01-28")})
+			w.checkCalendar("2027-01-28")
 		}},
 		{w.local(2027, 2, 1, 10, 0), func() {
 			pass = w.book(slot2)
 			want = append(want, expected{"change_deadline", pass.ID, slot2.Add(-48 * time.Hour)},
 				expected{"sitting", pass.ID, slot2.Add(-3 * time.Hour)})
+			w.checkCalendar("")
 		}},
 		{slot2.Add(2 * time.Hour), func() {
 			w.result(pass.ID, 850)
@@ -377,6 +382,7 @@ func (w *walker) walk(mid func()) {
 			for _, d := range []int{180, 90, 30, 7, 0} {
 				want = append(want, expected{"expiry_reminder", cert, w.at9(w.addDays(exp, -d))})
 			}
+			w.checkCalendar("")
 			end, _ := time.ParseInLocation("2006-01-02", w.addDays(exp, 1), w.zone)
 			want = append(want, expected{"certification_expired", cert, end.UTC()})
 			w.expires = exp
@@ -706,5 +712,72 @@ func TestReadmeReminders(t *testing.T) {
 	}
 	if n := len(mp.Messages(t)); n != 1 {
 		t.Fatalf("after a restart Mailpit has %d messages, want 1", n)
+	}
+}
+
+// checkCalendar reads the candidate's feed and compares it with the
+// standing: the expiry day is the certification's expires_on, each open
+// appointment is an event at its slot with an alarm at its change
+// deadline (R7: 24 hours before), and the retake day is the one the
+// retake notice was due on.
+func (w *walker) checkCalendar(retakeDate string) {
+	t := w.t
+	link, err := w.a.CreateCalendarFeed(w.ctx, app.System, "ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := strings.TrimSuffix(strings.TrimPrefix(link.Path, "/calendar/"), ".ics")
+	feed, err := w.a.CalendarFeed(w.ctx, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := ical.NewDecoder(bytes.NewReader(feed)).Decode()
+	if err != nil {
+		t.Fatalf("the feed does not parse: %v\n%s", err, feed)
+	}
+	days := map[string]string{} // summary -> all-day date
+	starts := map[time.Time]*ical.Event{}
+	for _, ev := range cal.Events() {
+		summary, _ := ev.Props.Text(ical.PropSummary)
+		if p := ev.Props.Get(ical.PropDateTimeStart); p != nil && p.ValueType() == ical.ValueDate {
+			days[summary] = p.Value[:4] + "-" + p.Value[4:6] + "-" + p.Value[6:8]
+			continue
+		}
+		start, err := ev.DateTimeStart(time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		starts[start.UTC()] = &ev
+	}
+	st, err := w.a.Standing(w.ctx, app.System, "ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range st.Certifications {
+		if got := days["AWS Certified AI Practitioner expires"]; got != c.ExpiresOn {
+			t.Errorf("the feed's expiry is %q, the standing's %s:\n%s", got, c.ExpiresOn, feed)
+		}
+	}
+	if retakeDate != "" && days["Retake of AIF-C01 possible"] != retakeDate {
+		t.Errorf("the feed's retake day is %q, want %s:\n%s", days["Retake of AIF-C01 possible"], retakeDate, feed)
+	}
+	aps, err := w.a.ListAppointments(w.ctx, app.System, ledger.AppointmentFilter{Candidate: "ada", State: "open"}, ledger.Page{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ap := range aps {
+		ev := starts[ap.Slot.UTC()]
+		if ev == nil {
+			t.Errorf("the feed has no event at %s for appointment %s:\n%s", ap.Slot, ap.ID, feed)
+			continue
+		}
+		if len(ev.Children) != 1 || ev.Children[0].Name != ical.CompAlarm {
+			t.Errorf("appointment %s has no alarm", ap.ID)
+			continue
+		}
+		trig := ev.Children[0].Props.Get(ical.PropTrigger)
+		if want := ap.Slot.Add(-24 * time.Hour).UTC().Format("20060102T150405Z"); trig == nil || trig.Value != want {
+			t.Errorf("appointment %s's alarm is %v, want its change deadline %s", ap.ID, trig, want)
+		}
 	}
 }
