@@ -148,3 +148,44 @@ func TestNoticeObsoleteAfterRenewal(t *testing.T) {
 		}
 	})
 }
+
+// TestNoticeOptedOut: a candidate who opted out of retake notices gets
+// none (recorded as skipped, opted_out), and no one can opt out of an
+// expiry reminder.
+func TestNoticeOptedOut(t *testing.T) {
+	eachStore(t, func(t *testing.T, st ledger.Store) {
+		m := &countingMailer{}
+		f, a, _ := deliverFixture(t, st, m)
+		me := app.Principal{Role: app.RoleCandidate, Subject: "ada", TokenID: "tok_ada"}
+		if _, err := a.SetPreferences(f.ctx, me, "ada", app.PreferencesInput{Channels: []string{"email"}, OptOut: []string{"expiry_reminder"}}, nil); app.ErrorCode(err) != app.CodeInvalid {
+			t.Fatalf("opting out of expiry reminders: %v; want invalid", err)
+		}
+		if _, err := a.SetPreferences(f.ctx, me, "ada", app.PreferencesInput{Channels: []string{"email"}, OptOut: []string{"retake_available"}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.RecordResult(f.ctx, app.System, app.ResultInput{Candidate: "ada", Exam: "SAA-C03", On: slot("2026-01-10T15:00:00Z"), Scaled: score(600)}); err != nil {
+			t.Fatal(err)
+		}
+		f.clk.set("2026-01-26T15:00:00Z") // the retake date has come (R1)
+		var n ledger.Notice
+		_ = st.View(f.ctx, func(tx ledger.Tx) error {
+			v, err := tx.View(f.ctx, "ada")
+			for _, x := range v.Notices {
+				if x.Kind == "retake_available" {
+					n = x
+				}
+			}
+			return err
+		})
+		if n.Candidate == "" {
+			t.Fatal("no retake notice after the failure")
+		}
+		if err, done := runJob(t, a, n); err != nil || done != 1 || len(m.sent) != 0 {
+			t.Fatalf("the retake notice: %v, done %d, mailed %d; want done, nothing mailed", err, done, len(m.sent))
+		}
+		recs, _ := a.Notifications(f.ctx, me, ledger.NotificationFilter{}, ledger.Page{Limit: 10})
+		if len(recs) != 1 || recs[0].State != app.StateSkipped || recs[0].Reason != "opted_out" {
+			t.Fatalf("ada's notifications: %+v; want the retake notice skipped, opted_out", recs)
+		}
+	})
+}
