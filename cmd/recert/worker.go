@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -31,6 +33,8 @@ type workerFlags struct {
 	workers    int
 	// poll is how often the queue looks for due jobs (tests shorten it).
 	poll time.Duration
+	// metricsAddr, for `recert worker`, is where it serves /metrics.
+	metricsAddr string
 }
 
 func (f *workerFlags) register(cmd *cobra.Command, serving bool) {
@@ -122,6 +126,7 @@ func newWorker() *cobra.Command {
 	}
 	dbFlag(cmd.Flags(), &db)
 	f.register(cmd, false)
+	cmd.Flags().StringVar(&f.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics (jobs, notifications, queue depth); off when empty")
 	return cmd
 }
 
@@ -151,6 +156,18 @@ func runWorker(ctx context.Context, db string, f workerFlags, clock func() time.
 	}
 	if err := a.StartSweep(ctx); err != nil {
 		return scrub(err, spec.password)
+	}
+	if f.metricsAddr != "" {
+		ln, err := net.Listen("tcp", f.metricsAddr)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", p.metrics.Handler())
+		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = srv.Serve(ln) }()
+		defer srv.Close()
+		log.Info("serving metrics", "url", "http://"+ln.Addr().String()+"/metrics")
 	}
 	ready(spec.display)
 	<-ctx.Done()
