@@ -85,7 +85,7 @@ const testWorkerEnv = "RECERT_TEST_WORKER"
 
 // runTestWorker is `recert worker` with the test's clock, until killed.
 func runTestWorker() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	f := workerFlags{smtp: os.Getenv("RECERT_TEST_SMTP"), from: "recert <recert@example.org>", workers: 4,
 		sweepEvery: 24 * time.Hour, poll: 20 * time.Millisecond}
 	err := runWorker(context.Background(), os.Getenv("RECERT_TEST_DB"), f, fileClock(os.Getenv("RECERT_TEST_CLOCK")), log,

@@ -106,6 +106,21 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 			return err
 		}
 	}
+	// The queue stops when serve does, through Stop below: a cancelled
+	// context would stop River mid-job instead.
+	if err := q.Start(context.WithoutCancel(ctx)); err != nil {
+		return scrub(err, spec.password)
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := q.Stop(stopCtx); err != nil {
+			log.Error("stopping the work queue", "err", err)
+		}
+	}()
+	if err := a.StartSweep(ctx); err != nil {
+		return scrub(err, spec.password)
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
@@ -130,21 +145,6 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 		} else {
 			fmt.Fprintln(out, "the database has an admin token already; recert token create --role admin makes another")
 		}
-	}
-	if err := q.Start(ctx); err != nil {
-		ln.Close()
-		return scrub(err, spec.password)
-	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := q.Stop(stopCtx); err != nil {
-			log.Error("stopping the work queue", "err", err)
-		}
-	}()
-	if err := a.StartSweep(ctx); err != nil {
-		ln.Close()
-		return scrub(err, spec.password)
 	}
 	mailing := "no mail (--smtp is not set)"
 	if c.worker.smtp != "" {

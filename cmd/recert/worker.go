@@ -151,7 +151,7 @@ func runWorker(ctx context.Context, db string, f workerFlags, clock func() time.
 	if err != nil {
 		return scrub(fmt.Errorf("starting the queue on %s: %w", spec.display, err), spec.password)
 	}
-	if err := q.Start(ctx); err != nil {
+	if err := q.Start(context.WithoutCancel(ctx)); err != nil {
 		return scrub(err, spec.password)
 	}
 	if err := a.StartSweep(ctx); err != nil {
