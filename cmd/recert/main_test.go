@@ -224,22 +224,10 @@ func TestServe(t *testing.T) {
 // TestReadmeWalkthrough runs the README's curl walk-through, as written,
 // against a server started the way the README says.
 func TestReadmeWalkthrough(t *testing.T) {
-	for _, tool := range []string{"bash", "curl", "date"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed (apt-get install %s) so the README walk-through cannot run", tool, tool)
-		}
-	}
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile("(?s)```sh walkthrough\n(.*?)```").FindSubmatch(readme)
-	if m == nil {
-		t.Fatal("README.md has no ```sh walkthrough block")
-	}
+	block := readmeBlock(t, "walkthrough")
 	url, token := startServer(t)
 	walk := func() []byte {
-		cmd := exec.Command("bash", "-euo", "pipefail", "-c", string(m[1]))
+		cmd := exec.Command("bash", "-euo", "pipefail", "-c", string(block))
 		cmd.Env = append(os.Environ(), "U="+url, "TOKEN="+token)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -284,4 +272,24 @@ func TestReadmeWalkthrough(t *testing.T) {
 			t.Errorf("the walk-through's output lacks %s:\n%s", want, out)
 		}
 	}
+}
+
+// readmeBlock is the README's ```sh NAME block, to be run with bash; the
+// test skips where bash, curl or date are missing.
+func readmeBlock(t *testing.T, name string) []byte {
+	t.Helper()
+	for _, tool := range []string{"bash", "curl", "date"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (apt-get install %s) so the README's %s block cannot run", tool, tool, name)
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```sh " + name + "\n(.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatalf("README.md has no ```sh %s block", name)
+	}
+	return m[1]
 }

@@ -165,19 +165,7 @@ func startWalk(t *testing.T, db string, inProcess bool) *walker {
 	}
 	t.Cleanup(func() { st.Close() })
 	w.st = st
-	f := workerFlags{smtp: "smtp://" + w.mp.SMTPAddr(), from: "recert <recert@example.org>", workers: 4,
-		sweepEvery: 24 * time.Hour, poll: 20 * time.Millisecond}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p, err := makeParts(f, w.clock.Now, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.a = app.New(st, append(p.opts, app.WithClock(w.clock.Now))...)
-	q, err := openQueue(st, w.a, w.clock.Now, f, nil, quiet, !inProcess)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.q = q
+	w.open(!inProcess)
 	if inProcess {
 		if err := w.q.Start(ctx); err != nil {
 			t.Fatal(err)
@@ -188,6 +176,23 @@ func startWalk(t *testing.T, db string, inProcess bool) *walker {
 		}
 	}
 	return w
+}
+
+// open makes the test's App and queue over the walk's store, with the
+// test clock and mail to Mailpit.
+func (w *walker) open(insertOnly bool) {
+	t := w.t
+	f := workerFlags{smtp: "smtp://" + w.mp.SMTPAddr(), from: "recert <recert@example.org>", workers: 4,
+		sweepEvery: 24 * time.Hour, poll: 20 * time.Millisecond}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	p, err := makeParts(f, w.clock.Now, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.a = app.New(w.st, append(p.opts, app.WithClock(w.clock.Now))...)
+	if w.q, err = openQueue(w.st, w.a, w.clock.Now, f, nil, quiet, insertOnly); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // startWorker starts a worker process on the walk's database.
@@ -484,17 +489,7 @@ func (w *walker) restart() {
 	if err := w.q.Stop(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	f := workerFlags{smtp: "smtp://" + w.mp.SMTPAddr(), from: "recert <recert@example.org>", workers: 4,
-		sweepEvery: 24 * time.Hour, poll: 20 * time.Millisecond}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p, err := makeParts(f, w.clock.Now, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.a = app.New(w.st, append(p.opts, app.WithClock(w.clock.Now))...)
-	if w.q, err = openQueue(w.st, w.a, w.clock.Now, f, nil, quiet, false); err != nil {
-		t.Fatal(err)
-	}
+	w.open(false)
 	if err := w.q.Start(w.ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -667,19 +662,7 @@ func sweeps(t *testing.T, url string) int {
 // serve --smtp` and Mailpit, as the README says: one mail, and none more
 // after a restart.
 func TestReadmeReminders(t *testing.T) {
-	for _, tool := range []string{"bash", "curl", "date"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed (apt-get install %s) so the README's reminders block cannot run", tool, tool)
-		}
-	}
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	block := regexp.MustCompile("(?s)```sh reminders\n(.*?)```").FindSubmatch(readme)
-	if block == nil {
-		t.Fatal("README.md has no ```sh reminders block")
-	}
+	block := readmeBlock(t, "reminders")
 	mp := mailpit.Start(t)
 	db := filepath.Join(t.TempDir(), "recert.db")
 	smtp := "smtp://" + mp.SMTPAddr()
@@ -688,7 +671,7 @@ func TestReadmeReminders(t *testing.T) {
 	if token == nil {
 		t.Fatalf("serve printed no admin token:\n%s", out.String())
 	}
-	cmd := exec.Command("bash", "-euo", "pipefail", "-c", string(block[1]))
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", string(block))
 	cmd.Env = append(os.Environ(), "U="+url, "TOKEN="+token[1])
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("the README's reminders block failed: %v\n%s", err, b)
