@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -193,8 +192,10 @@ func (a *App) WebhookDeliveries(ctx context.Context, pr Principal, id string, p 
 	if _, err := a.Webhook(ctx, pr, id); err != nil {
 		return nil, err
 	}
-	if p.After != "" && !deliveryCursor.MatchString(p.After) {
-		return nil, invalid("after", "the cursor %s was not given by a page of this list", quoteShort(p.After))
+	if p.After != "" {
+		if _, _, err := ledger.ParseDeliveryCursor(p.After); err != nil {
+			return nil, invalid("after", "the cursor %s was not given by a page of this list", quoteShort(p.After))
+		}
 	}
 	var out []ledger.WebhookDelivery
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
@@ -204,9 +205,6 @@ func (a *App) WebhookDeliveries(ctx context.Context, pr Principal, id string, p 
 	})
 	return out, err
 }
-
-// deliveryCursor is the form of a delivery log's page cursor: ID/Attempt.
-var deliveryCursor = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}/[0-9]{1,4}$`)
 
 // webhookChannel is the channel of a notice's delivery to one endpoint:
 // each endpoint has its own sent record.

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/recert/recert/app"
@@ -154,7 +153,7 @@ func webhookDeliveries(s *server, w http.ResponseWriter, r *http.Request) error 
 	id := r.PathValue("id")
 	out, err := fetchPage(p, func(p ledger.Page) ([]ledger.WebhookDelivery, error) {
 		return s.app.WebhookDeliveries(r.Context(), principal(r), id, p)
-	}, deliveryOut, func(d ledger.WebhookDelivery) string { return d.ID + "/" + strconv.Itoa(d.Attempt) })
+	}, deliveryOut, ledger.DeliveryCursor)
 	if err != nil {
 		return err
 	}
