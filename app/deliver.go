@@ -138,9 +138,10 @@ func (w *locked) claimNotice(n ledger.Notice, done Done) (any, error) {
 	if reason == "not_due" {
 		return nil, errNotDue
 	}
-	if n.Kind == string(policy.NoticeExpired) && send {
-		// The expiry itself is a fact of the ledger, recorded when it
-		// happens (this replaces an hourly scan of every stream).
+	if n.Kind == string(policy.NoticeExpired) && reason != policy.NoticeObsolete && reason != policy.NoticeNotDue {
+		// The expiry itself is a fact of the ledger, recorded when its
+		// notice's job runs (this replaces an hourly scan of every
+		// stream), also when the message about it has lapsed.
 		if err := w.recordExpiry(n.Subject); err != nil {
 			return nil, err
 		}

@@ -17,7 +17,7 @@ func TestRevokeAndExpire(t *testing.T) {
 		f := newFixture(t, st)
 		f.candidate(t, "c1")
 		f.candidate(t, "c2")
-		for _, c := range []struct{ cand, exam, on string }{{"c1", "AIF-C01", "2025-06-10T15:00:00Z"}, {"c2", "CLF-C02", "2022-06-10T15:00:00Z"}} {
+		for _, c := range []struct{ cand, exam, on string }{{"c1", "AIF-C01", "2025-06-10T15:00:00Z"}, {"c2", "CLF-C02", "2023-01-20T15:00:00Z"}} {
 			if _, err := f.a.RecordResult(f.ctx, app.System, app.ResultInput{Candidate: c.cand, Exam: c.exam, On: slot(c.on), Scaled: score(780)}); err != nil {
 				t.Fatal(err)
 			}
@@ -46,8 +46,8 @@ func TestRevokeAndExpire(t *testing.T) {
 			t.Fatalf("standing %+v: want the certification revoked", s.Certifications)
 		}
 
-		// c2's Cloud Practitioner expired on 2025-06-10; the clock says
-		// 2026-02-01. The expiry is a notice of the engine's schedule, and
+		// c2's Cloud Practitioner expired on 2026-01-20; the clock says
+		// 2026-02-01, within the expiry notice's 30 days. The expiry is a notice of the engine's schedule, and
 		// its job records it in the ledger once, however often it runs.
 		var expiry ledger.Notice
 		if err := st.View(f.ctx, func(tx ledger.Tx) error {

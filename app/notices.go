@@ -34,21 +34,47 @@ func WithSweep(every, horizon time.Duration) Option {
 // noticeRows is the engine's schedule of a candidate's notices as read-model
 // rows: every write replaces them with the rest of the view, so the sweep
 // finds due notices by an index instead of reading streams.
-func noticeRows(p *policy.Program, candidate string, h *policy.History) []ledger.Notice {
+//
+// Rows that can never be sent again are left out, so that an imported
+// history of years does not fill the table with its past: a notice that
+// lapsed before the stream's last event was recorded, and the expiry of a
+// term whose certification_expired event is in the stream. Both follow
+// from the events alone, so a rebuild makes the same rows.
+func noticeRows(p *policy.Program, candidate string, h *policy.History, evs []decoded) []ledger.Notice {
 	ns := p.Notices(h)
 	if len(ns) == 0 {
 		return nil
 	}
-	out := make([]ledger.Notice, len(ns))
-	for i, n := range ns {
-		out[i] = ledger.Notice{Candidate: candidate, Kind: string(n.Kind), Subject: n.Subject, Due: n.Due.UTC(),
+	var last time.Time
+	expired := map[string]bool{}
+	for _, e := range evs {
+		if e.RecordedAt.After(last) {
+			last = e.RecordedAt
+		}
+		if e.Type == EvCertExpired {
+			expired[e.D.Certification+"@"+e.D.ExpiresOn] = true
+		}
+	}
+	out := make([]ledger.Notice, 0, len(ns))
+	for _, n := range ns {
+		if !n.Until.IsZero() && !last.Before(n.Until) {
+			continue
+		}
+		if n.Kind == policy.NoticeExpired && expired[n.Subject+"@"+n.Date.String()] {
+			continue
+		}
+		row := ledger.Notice{Candidate: candidate, Kind: string(n.Kind), Subject: n.Subject, Due: n.Due.UTC(),
 			Until: n.Until.UTC(), Date: n.Date.String(), Days: n.Days, Rule: n.Rule}
 		if n.Until.IsZero() {
-			out[i].Until = time.Time{}
+			row.Until = time.Time{}
 		}
 		if n.Date == policy.NoDate {
-			out[i].Date = ""
+			row.Date = ""
 		}
+		out = append(out, row)
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

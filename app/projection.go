@@ -76,7 +76,7 @@ func project(p *policy.Program, candidate string, evs []decoded, h *policy.Histo
 		}
 		v.Vouchers = append(v.Vouchers, row)
 	}
-	v.Notices = noticeRows(p, candidate, h)
+	v.Notices = noticeRows(p, candidate, h, evs)
 	return v
 }
 

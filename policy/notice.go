@@ -30,6 +30,12 @@ type NotificationPolicy struct {
 	Optional []NoticeKind
 }
 
+// NoticeShelfLife is how long a notice whose news stays true (the expiry
+// itself, "you can book a retake") is still worth a message after it fell
+// due (N5): an imported history of years should not mail its candidates
+// of expiries and retakes long past.
+const NoticeShelfLife = 30 * 24 * time.Hour
+
 // NoticeKind is what a notice is about.
 type NoticeKind string
 
@@ -54,7 +60,8 @@ type Notice struct {
 	Subject string
 	// Due is the instant it falls due (UTC); Until the instant after which
 	// it means nothing any more (the expiry, the deadline, the sitting, the
-	// voucher's end); zero when it never lapses (the expiry itself, a retake).
+	// voucher's end). The expiry itself and a retake notice, whose news
+	// stays true, lapse NoticeShelfLife after they fall due.
 	Due, Until time.Time
 	// Date is the date it is about, in the candidate's zone: the expiry
 	// date, the retake date, the voucher's last day; for an appointment

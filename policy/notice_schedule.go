@@ -220,7 +220,7 @@ func (z *zoneCache) nearChange(u int64) bool {
 // the first instant of the day after its last valid day, whether a grace
 // period follows (Google Cloud: renewable for 30 more days) or not: that is
 // the moment the candidate no longer holds it, which is what the notice
-// says. It never lapses: an expiry stays true.
+// says. It lapses NoticeShelfLife after it falls due (N5).
 func (c *ctx) expiryNotices(out []Notice, earned uint64) []Notice {
 	p := c.p
 	reminders, validity := p.Rules["reminders"], p.Rules["validity"]
@@ -241,7 +241,7 @@ func (c *ctx) expiryNotices(out []Notice, earned uint64) []Notice {
 			out = append(out, Notice{Kind: NoticeExpiry, Subject: cert.ID, Due: c.atTime(t.Expires.AddDays(-days)),
 				Until: until, Date: t.Expires, Days: days, Rule: reminders})
 		}
-		out = append(out, Notice{Kind: NoticeExpired, Subject: cert.ID, Due: until, Date: t.Expires, Rule: validity})
+		out = append(out, Notice{Kind: NoticeExpired, Subject: cert.ID, Due: until, Until: until.Add(NoticeShelfLife), Date: t.Expires, Rule: validity})
 	}
 	return out
 }
@@ -280,7 +280,7 @@ func (c *ctx) retakeNotices(out []Notice) []Notice {
 		if b.retakeAt.After(due) {
 			due = b.retakeAt.UTC()
 		}
-		out = append(out, Notice{Kind: NoticeRetake, Subject: p.Exams[x].Code, Due: due, Date: d, Rule: p.Rules[ruleRetakeNotice]})
+		out = append(out, Notice{Kind: NoticeRetake, Subject: p.Exams[x].Code, Due: due, Until: due.Add(NoticeShelfLife), Date: d, Rule: p.Rules[ruleRetakeNotice]})
 	}
 	return out
 }

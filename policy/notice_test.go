@@ -69,12 +69,12 @@ var passSchedule = []string{
 	// midnight CEST, the first instant of 2029-03-26, when the
 	// certification stops being active (V1).
 	"expiry_reminder ai-practitioner due=2029-03-25T07:00:00Z until=2029-03-25T22:00:00Z date=2029-03-25 days=0 rule=V4",
-	"certification_expired ai-practitioner due=2029-03-25T22:00:00Z until=- date=2029-03-25 days=0 rule=V1",
+	"certification_expired ai-practitioner due=2029-03-25T22:00:00Z until=2029-04-24T22:00:00Z date=2029-03-25 days=0 rule=V1",
 }
 
 func TestNotices(t *testing.T) {
 	failed := result("AIF-C01", "2026-03-10T10:00:00Z", 650)
-	retake := "retake_available AIF-C01 due=2026-03-24T08:00:00Z until=- date=2026-03-24 days=0 rule=N2" // R1: 14 days
+	retake := "retake_available AIF-C01 due=2026-03-24T08:00:00Z until=2026-04-23T08:00:00Z date=2026-03-24 days=0 rule=N2" // R1: 14 days
 	bookRetake := booked("a1", "AIF-C01", "2026-04-01T10:00:00Z", "2026-03-12T10:00:00Z")
 	apptNotices := []string{
 		// R7: changes until 24 hours before the slot; the reminder 24 hours before that (N3).
@@ -97,7 +97,7 @@ func TestNotices(t *testing.T) {
 				"expiry_reminder ai-practitioner due=2031-09-02T07:00:00Z until=2031-10-02T22:00:00Z date=2031-10-02 days=30 rule=V4",
 				"expiry_reminder ai-practitioner due=2031-09-25T07:00:00Z until=2031-10-02T22:00:00Z date=2031-10-02 days=7 rule=V4",
 				"expiry_reminder ai-practitioner due=2031-10-02T07:00:00Z until=2031-10-02T22:00:00Z date=2031-10-02 days=0 rule=V4",
-				"certification_expired ai-practitioner due=2031-10-02T22:00:00Z until=- date=2031-10-02 days=0 rule=V1",
+				"certification_expired ai-practitioner due=2031-10-02T22:00:00Z until=2031-11-01T22:00:00Z date=2031-10-02 days=0 rule=V1",
 			}},
 		{"revoked: nothing", nil, evs{result("AIF-C01", passAt, 800),
 			{Kind: policy.Revoked, Certified: "ai-practitioner", At: ts("2026-06-01T10:00:00Z")}}, nil},
@@ -106,7 +106,7 @@ func TestNotices(t *testing.T) {
 		{"a cancelled retake: the retake notice is back", nil, evs{failed, bookRetake, cancelled("a1", "2026-03-20T10:00:00Z")}, []string{retake}},
 		{"a missed retake: no retake notice", nil, evs{failed, bookRetake, noShow("a1")}, nil},
 		{"a second failure: the retake notice counts from it", nil, evs{failed, bookRetake, sat("a1", 600)},
-			[]string{"retake_available AIF-C01 due=2026-04-15T07:00:00Z until=- date=2026-04-15 days=0 rule=N2"}},
+			[]string{"retake_available AIF-C01 due=2026-04-15T07:00:00Z until=2026-05-15T07:00:00Z date=2026-04-15 days=0 rule=N2"}},
 		{"a retake rescheduled: the appointment's notices move", nil,
 			evs{failed, bookRetake, rescheduled("a1", "2026-04-08T10:00:00Z", "2026-03-20T10:00:00Z")},
 			[]string{
@@ -173,7 +173,7 @@ func TestNoticesProgramSettings(t *testing.T) {
 		"expiry_reminder cloud-practitioner due=2029-03-18T13:00:00Z until=2029-03-25T18:30:00Z date=2029-03-25 days=7 rule=V4",
 		"expiry_reminder cloud-practitioner due=2029-03-25T13:00:00Z until=2029-03-25T18:30:00Z date=2029-03-25 days=0 rule=V4",
 		// Midnight IST after the last valid day.
-		"certification_expired cloud-practitioner due=2029-03-25T18:30:00Z until=- date=2029-03-25 days=0 rule=V1",
+		"certification_expired cloud-practitioner due=2029-03-25T18:30:00Z until=2029-04-24T18:30:00Z date=2029-03-25 days=0 rule=V1",
 	}, "\n")
 	if got != want {
 		t.Errorf("schedule:\n%s\nwant:\n%s", got, want)
@@ -231,7 +231,8 @@ func TestNoticeStatus(t *testing.T) {
 		{"the day's reminder on the day", passed, r0, "2029-03-25T21:59:59Z", true, policy.NoticeSend},
 		{"the day's reminder after midnight", passed, r0, "2029-03-25T22:00:00Z", false, policy.NoticeLapsed},
 		{"a reminder after the expiry", passed, r7, "2029-04-01T00:00:00Z", false, policy.NoticeLapsed},
-		{"the expiry never lapses", passed, expired, "2031-01-01T00:00:00Z", true, policy.NoticeSend},
+		{"the expiry a month on", passed, expired, "2029-04-24T00:00:00Z", true, policy.NoticeSend},
+		{"the expiry after its shelf life", passed, expired, "2031-01-01T00:00:00Z", false, policy.NoticeLapsed},
 		{"renewed: the old term's reminder", renewed, r30, "2029-02-23T08:00:00Z", false, policy.NoticeObsolete},
 		{"renewed: the old term's expiry", renewed, expired, "2029-03-26T00:00:00Z", false, policy.NoticeObsolete},
 		{"renewed, before its time: obsolete is final", renewed, r30, "2028-01-01T00:00:00Z", false, policy.NoticeObsolete},
@@ -267,8 +268,8 @@ func TestNoticeRetakeExactWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := []struct{ sat, want string }{
-		{"2026-03-10T15:00:00Z", "retake_available AZ-104 due=2026-03-11T15:00:00Z until=- date=2026-03-11 days=0 rule=MS-N2"},
-		{"2026-03-10T06:00:00Z", "retake_available AZ-104 due=2026-03-11T08:00:00Z until=- date=2026-03-11 days=0 rule=MS-N2"},
+		{"2026-03-10T15:00:00Z", "retake_available AZ-104 due=2026-03-11T15:00:00Z until=2026-04-10T15:00:00Z date=2026-03-11 days=0 rule=MS-N2"},
+		{"2026-03-10T06:00:00Z", "retake_available AZ-104 due=2026-03-11T08:00:00Z until=2026-04-10T08:00:00Z date=2026-03-11 days=0 rule=MS-N2"},
 	}
 	for _, c := range cases {
 		h, err := p.NewHistory(zone(t, "Europe/Berlin"), evs{result("AZ-104", c.sat, 500)})
@@ -303,7 +304,7 @@ func TestNoticesNotBeforeTheStart(t *testing.T) {
 		"expiry_reminder cloud-practitioner due=2026-05-24T09:00:00Z until=2026-06-24T00:00:00Z date=2026-06-23 days=30 rule=V4",
 		"expiry_reminder cloud-practitioner due=2026-06-16T09:00:00Z until=2026-06-24T00:00:00Z date=2026-06-23 days=7 rule=V4",
 		"expiry_reminder cloud-practitioner due=2026-06-23T09:00:00Z until=2026-06-24T00:00:00Z date=2026-06-23 days=0 rule=V4",
-		"certification_expired cloud-practitioner due=2026-06-24T00:00:00Z until=- date=2026-06-23 days=0 rule=V1",
+		"certification_expired cloud-practitioner due=2026-06-24T00:00:00Z until=2026-07-24T00:00:00Z date=2026-06-23 days=0 rule=V1",
 		"voucher_expiring v-CLF-C02-2026-03-25 due=2027-02-23T09:00:00Z until=2027-03-26T00:00:00Z date=2027-03-25 days=30 rule=N4",
 	}, "\n")
 	if got != want {

@@ -208,3 +208,26 @@ func TestReadmeReminders(t *testing.T) {
 // appointment is an event at its slot with an alarm at its change
 // deadline (R7: 24 hours before), and the retake day is the one the
 // retake notice was due on.
+
+// TestImportedPastMailsNobody: an imported history of years, with a
+// certification that expired long ago and a failed sitting long past,
+// mails nothing: its notices lapsed before it reached the ledger (N5).
+func TestImportedPastMailsNobody(t *testing.T) {
+	w := startWalk(t, filepath.Join(t.TempDir(), "past.db"), true)
+	now := w.clock.Now()
+	rows := `{"kind":"candidate","id":"kay","name":"Kay","email":"kay@example.com","time_zone":"Europe/Paris"}` + "\n" +
+		fmt.Sprintf(`{"kind":"result","candidate":"kay","exam":"CLF-C02","on":%q,"scaled_score":800}`, now.AddDate(-5, 0, 0).Format(time.RFC3339)) + "\n" +
+		fmt.Sprintf(`{"kind":"result","candidate":"kay","exam":"SAA-C03","on":%q,"scaled_score":600}`, now.AddDate(-4, 0, 0).Format(time.RFC3339)) + "\n"
+	src, err := app.NewRowReader(strings.NewReader(rows), "jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.a.Import(w.ctx, app.System, "old.jsonl", src, app.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.set(t, now.Add(25*time.Hour)) // past a whole sweep
+	w.settle()
+	if msgs := w.mp.Messages(t); len(msgs) != 0 {
+		t.Fatalf("an old history mailed %d messages (first: %q); want none", len(msgs), msgs[0].Subject)
+	}
+}

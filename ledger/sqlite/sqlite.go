@@ -36,6 +36,9 @@ var _ ledger.Store = (*DB)(nil)
 // process (say `recert import` run beside `recert serve`) before SQLITE_BUSY.
 const busyTimeout = 5 * time.Second
 
+// writerCacheKiB is the writer connection's page cache, in KiB.
+const writerCacheKiB = 128 << 10
+
 // maxAttempts bounds how often Update and View run fn when SQLite still
 // reports SQLITE_BUSY after busyTimeout.
 const maxAttempts = 4
@@ -60,6 +63,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		"_journal_mode": {"WAL"},
 		"_synchronous":  {"FULL"},
 		"_txlock":       {"immediate"},
+		// The one writer's page cache: SQLite's default of about 8 MiB
+		// overflows in an import batch (thousands of candidates' rows in
+		// the read-model tables and their indexes, the notices' due index
+		// in random order), and a full cache spills dirty pages to the
+		// WAL in the middle of the transaction: the import ran at a third
+		// of its rate (docs/performance.md).
+		"_pragma": {fmt.Sprintf("cache_size(%d)", -writerCacheKiB)},
 	}))
 	if err != nil {
 		return nil, fmt.Errorf("ledger/sqlite: open %s: %w", path, err)
