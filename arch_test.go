@@ -44,6 +44,9 @@ var allowed = map[string][]string{
 	"notify/mail":    {"app", "ledger"},
 	"notify/webhook": {"app", "ledger"},
 
+	// The issuer's keys, sealed under a master key outside the database.
+	"credential/keyring": {},
+
 	// The Mailpit test harness talks SMTP and HTTP to a real server.
 	"internal/mailpit": {},
 }
