@@ -49,6 +49,10 @@ var allowed = map[string][]string{
 
 	// The Mailpit test harness talks SMTP and HTTP to a real server.
 	"internal/mailpit": {},
+
+	// The W3C Bitstring Status List: pure encoding and checking, shared by
+	// the issuer and the verifier.
+	"credential/statuslist": {},
 }
 
 // notOutside are modules a package may not import, though they are the
