@@ -145,7 +145,10 @@ var printer = message.NewPrinter(language.English)
 // collect walks the cause tree to the keywords that failed; the inner
 // nodes ($ref, allOf, oneOf, the schema itself) only group their causes.
 func collect(e *jsonschema.ValidationError, prefix string, out *[]Problem) {
-	if len(e.Causes) > 0 {
+	_, contains := e.ErrorKind.(*kind.Contains)
+	// A failed "contains" has a cause for every item that is not the one
+	// wanted; the problem is the array's, not its items'.
+	if len(e.Causes) > 0 && !contains {
 		for _, c := range e.Causes {
 			collect(c, prefix, out)
 		}
