@@ -47,6 +47,10 @@ var allowed = map[string][]string{
 	// The issuer's keys, sealed under a master key outside the database.
 	"credential/keyring": {},
 
+	// The Open Badges 3.0 credential, its schema and the did:web document:
+	// plain values in, JSON out.
+	"credential/ob": {},
+
 	// The Mailpit test harness talks SMTP and HTTP to a real server.
 	"internal/mailpit": {},
 

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -74,7 +75,7 @@ func didForHost(hostport string) (string, error) {
 	host, port := hostport, ""
 	if i := strings.LastIndexByte(hostport, ':'); i >= 0 {
 		host, port = hostport[:i], hostport[i+1:]
-		if !digits.MatchString(port) {
+		if n, err := strconv.Atoi(port); !digits.MatchString(port) || err != nil || n < 1 || n > 65535 {
 			return "", fmt.Errorf("credential/ob: did:web host %q: bad port", hostport)
 		}
 	}
