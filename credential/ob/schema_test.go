@@ -136,3 +136,36 @@ func TestSchemaIsTheStandardFile(t *testing.T) {
 		t.Errorf("schema's $id is not %s", schemaURL)
 	}
 }
+
+// FuzzValidate: any bytes give an answer, never a panic; a credential the
+// fuzzer changes is either still valid or refused with problems.
+func FuzzValidate(f *testing.F) {
+	for _, name := range []string{"first-grant.json", "renewal.json", "did.json"} {
+		b, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"credentialStatus":[1,{"id":2}]}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		err := Validate(doc)
+		var se *SchemaError
+		if errors.As(err, &se) && len(se.Problems) == 0 {
+			t.Error("a SchemaError with no problems")
+		}
+	})
+}
+
+// BenchmarkValidate: what the schema check costs a verification.
+func BenchmarkValidate(b *testing.B) {
+	doc, err := os.ReadFile("testdata/renewal.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := Validate(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
