@@ -169,3 +169,27 @@ func BenchmarkValidate(b *testing.B) {
 		}
 	}
 }
+
+// TestValidateValueLeavesItsArgument: the status special case works on a
+// copy, so a verifier's decoded credential keeps its credentialStatus.
+func TestValidateValueLeavesItsArgument(t *testing.T) {
+	b, err := os.ReadFile("testdata/renewal.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	if err := ValidateValue(v); err != nil {
+		t.Fatal(err)
+	}
+	if s, ok := v["credentialStatus"].([]any); !ok || len(s) != 2 {
+		t.Errorf("credentialStatus after ValidateValue: %v", v["credentialStatus"])
+	}
+	delete(v, "issuer")
+	var se *SchemaError
+	if err := ValidateValue(v); !errors.As(err, &se) || se.Problems[0].Pointer != "/issuer" {
+		t.Errorf("got %v, want /issuer is required", err)
+	}
+}
