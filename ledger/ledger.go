@@ -59,6 +59,8 @@ type Tx interface {
 	PreferenceStore
 	Webhooks
 	Calendars
+	SigningKeys
+	Credentials
 }
 
 // Event is one entry of a candidate's stream. Seq counts from 1 in each

@@ -41,6 +41,15 @@
 //     DeleteWebhook deletes the endpoint's log with it.
 //   - PutCalendarFeed replaces the candidate's feed: the old hash finds
 //     nothing after it.
+//   - PutSigningKey with Active set makes that key the active one of its
+//     algorithm; SigningKeys are oldest first by CreatedAt, then by ID.
+//   - CreateCredential stores Rev 1; a taken id, revocation index or
+//     suspension index is ErrExists, and the transaction that got it can
+//     go on (create with another index). An unknown Status, or a negative
+//     index, is refused. ValidUntil and ChangedAt may be zero and come
+//     back zero. SetCredentialStatus is compare-and-set on Rev and changes
+//     Status, Reason and ChangedAt only. StatusBits are ascending and
+//     follow Status: "revocation" the revoked, "suspension" the suspended.
 //   - Times come back equal to the microsecond (compared in UTC; the
 //     suite's times have microseconds and a non-UTC zone). JSON fields are
 //     compared as JSON values (jsonb may reformat them); byte fields
@@ -117,6 +126,13 @@ func RunWith(t *testing.T, open func(t *testing.T) ledger.Store, o Options) {
 		{"Webhooks/CRUD", testWebhooks},
 		{"Webhooks/Deliveries", testWebhookDeliveries},
 		{"Calendars", testCalendars},
+		{"SigningKeys", testSigningKeys},
+		{"Credentials/CRUD", testCredentials},
+		{"Credentials/SetStatus", testSetCredentialStatus},
+		{"Credentials/List", testListCredentials},
+		{"Credentials/StatusBits", testStatusBits},
+		{"Credentials/ConcurrentStatusIndex", func(t *testing.T, s ledger.Store) { testConcurrentStatusIndex(t, s, o) }},
+		{"Credentials/ViewIsReadOnly", testCredentialsReadOnly},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
