@@ -11,14 +11,16 @@ import (
 const ContextV2 = "https://www.w3.org/ns/credentials/v2"
 
 // envelope is the part of a credential this package looks at. The v2 JSON
-// decoder is used on purpose: it refuses duplicate member names and
-// invalid UTF-8 and matches names case-sensitively, so the bytes we sign
-// cannot be read two ways by two verifiers.
+// decoder is used on purpose: it refuses duplicate member names (in every
+// object, not only these) and invalid UTF-8 and matches names
+// case-sensitively, so the bytes we sign cannot be read two ways by two
+// verifiers. The fields read tokens straight from the decoder rather than
+// keep copies, because Verify runs this on every request.
 type envelope struct {
-	Context jsontext.Value `json:"@context"`
-	Type    jsontext.Value `json:"type"`
-	VC      jsontext.Value `json:"vc"`
-	VP      jsontext.Value `json:"vp"`
+	Context stringList `json:"@context"`
+	Type    stringList `json:"type"`
+	VC      present    `json:"vc"`
+	VP      present    `json:"vp"`
 }
 
 // checkCredential reports whether b is a VC 2.0 credential as VC-JOSE-COSE
@@ -28,61 +30,74 @@ type envelope struct {
 // belong to the old VC 1.1 JWT encoding and a verifier of that kind would
 // read the credential differently).
 func checkCredential(b []byte) error {
-	var env envelope
+	env := envelope{Type: stringList{want: "VerifiableCredential"}}
 	if err := json.Unmarshal(b, &env); err != nil {
 		return fmt.Errorf("%w: %v", ErrNotCredential, err)
 	}
-	if env.VC != nil || env.VP != nil {
+	if env.VC || env.VP {
 		return fmt.Errorf(`%w: the JWT claims "vc" and "vp" must not be present`, ErrNotCredential)
 	}
-	first, ok := firstString(env.Context)
-	if !ok || first != ContextV2 {
+	if env.Context.first != ContextV2 {
 		return fmt.Errorf("%w: @context must start with %s", ErrNotCredential, ContextV2)
 	}
-	if !hasString(env.Type, "VerifiableCredential") {
+	if !env.Type.found {
 		return fmt.Errorf("%w: type must include VerifiableCredential", ErrNotCredential)
 	}
 	return nil
 }
 
-// firstString returns v if it is a string, or the first item of v if it
-// is an array whose first item is a string.
-func firstString(v jsontext.Value) (string, bool) {
-	if v == nil {
-		return "", false
-	}
-	var s string
-	if json.Unmarshal(v, &s) == nil {
-		return s, true
-	}
-	var list []jsontext.Value
-	if json.Unmarshal(v, &list) != nil || len(list) == 0 {
-		return "", false
-	}
-	if json.Unmarshal(list[0], &s) != nil {
-		return "", false
-	}
-	return s, true
+// stringList reads a JSON-LD value that is a string or an array (whose
+// items may be strings or, for @context, objects), keeping the first
+// string item and whether want is among the strings.
+type stringList struct {
+	want  string
+	first string
+	found bool
 }
 
-// hasString reports whether v is want, or an array with want among its
-// items.
-func hasString(v jsontext.Value, want string) bool {
-	if v == nil {
-		return false
+func (l *stringList) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
 	}
-	var s string
-	if json.Unmarshal(v, &s) == nil {
-		return s == want
+	switch tok.Kind() {
+	case '"':
+		l.see(tok.String(), true)
+		return nil
+	case '[':
+	default:
+		return fmt.Errorf("want a string or an array, got %v", tok.Kind())
 	}
-	var list []jsontext.Value
-	if json.Unmarshal(v, &list) != nil {
-		return false
-	}
-	for _, item := range list {
-		if json.Unmarshal(item, &s) == nil && s == want {
-			return true
+	for i := 0; dec.PeekKind() != ']'; i++ {
+		if dec.PeekKind() != '"' {
+			if err := dec.SkipValue(); err != nil {
+				return err
+			}
+			continue
 		}
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		l.see(tok.String(), i == 0)
 	}
-	return false
+	_, err = dec.ReadToken()
+	return err
+}
+
+func (l *stringList) see(s string, first bool) {
+	if first {
+		l.first = s
+	}
+	if s == l.want && l.want != "" {
+		l.found = true
+	}
+}
+
+// present records that a member exists, whatever its value.
+type present bool
+
+func (p *present) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	*p = true
+	return dec.SkipValue()
 }

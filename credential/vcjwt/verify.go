@@ -5,9 +5,10 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 
 	json "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
+	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jws"
 )
 
@@ -17,15 +18,16 @@ import (
 // by us". Resolvers should cache parsed keys; Verify calls one per token.
 type KeyResolver func(kid string) (crypto.PublicKey, error)
 
-// rawHeader is the protected header as sent. Pointers tell absent from
-// empty; crit and b64 are read only to refuse them.
+// rawHeader is the protected header as sent. An empty member counts as
+// absent (no alg, typ or kid is valid empty, and an empty cty says
+// nothing); crit and b64 are read only to refuse them.
 type rawHeader struct {
-	Alg  *string        `json:"alg"`
-	Typ  *string        `json:"typ"`
-	Cty  *string        `json:"cty"`
-	Kid  *string        `json:"kid"`
-	Crit jsontext.Value `json:"crit"`
-	B64  jsontext.Value `json:"b64"`
+	Alg  string  `json:"alg"`
+	Typ  string  `json:"typ"`
+	Cty  string  `json:"cty"`
+	Kid  string  `json:"kid"`
+	Crit present `json:"crit"`
+	B64  present `json:"b64"`
 }
 
 // Verify checks a compact VC-JWT and returns the credential it secures
@@ -38,9 +40,9 @@ type rawHeader struct {
 // Verify does not look at validFrom, validUntil or status: those are the
 // caller's business, with its clock and its status lists.
 func Verify(token string, keys KeyResolver) (credential []byte, header Header, err error) {
-	hdr, err := parseHeader(token)
+	hdr, parts, err := parseHeader(token)
 	if err != nil {
-		return nil, Header{}, err
+		return nil, hdr, err
 	}
 	if keys == nil {
 		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: no key resolver", hdr.Kid, ErrUnknownKey)
@@ -59,9 +61,16 @@ func Verify(token string, keys KeyResolver) (credential []byte, header Header, e
 	if want.String() != hdr.Alg {
 		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: header says %s, the key takes %s", hdr.Kid, ErrAlgorithm, hdr.Alg, want)
 	}
-	payload, err := jws.VerifyCompactFast(pub, []byte(token), want)
+	v, err := verifierFor(want)
 	if err != nil {
-		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: %w", hdr.Kid, ErrSignature, err)
+		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: %v", hdr.Kid, ErrAlgorithm, err)
+	}
+	if err := v.Verify(pub, []byte(parts.input), parts.sig); err != nil {
+		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: %v", hdr.Kid, ErrSignature, err)
+	}
+	payload, err := base64.RawURLEncoding.Strict().DecodeString(parts.payload)
+	if err != nil {
+		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: payload: %v", hdr.Kid, ErrMalformed, err)
 	}
 	if err := checkCredential(payload); err != nil {
 		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w", hdr.Kid, err)
@@ -69,58 +78,96 @@ func Verify(token string, keys KeyResolver) (credential []byte, header Header, e
 	return payload, hdr, nil
 }
 
+// Why not jws.Verify or jws.VerifyCompactFast: both parse the protected
+// header a second time (less strictly than parseHeader: duplicate members
+// are not refused) and look the verifier up on every call, which costs
+// allocations on the verification API's hot path. The signature itself is
+// still checked by jwx's verifier for the algorithm, fetched once.
+var verifiers = sync.OnceValues(func() (map[string]jws.Verifier2, error) {
+	out := map[string]jws.Verifier2{}
+	for _, alg := range []jwa.SignatureAlgorithm{jwa.EdDSA(), jwa.RS256()} {
+		v, err := jws.VerifierFor(alg)
+		if err != nil {
+			return nil, fmt.Errorf("jwx verifier for %s: %w", alg, err)
+		}
+		out[alg.String()] = v
+	}
+	return out, nil
+})
+
+func verifierFor(alg jwa.SignatureAlgorithm) (jws.Verifier2, error) {
+	all, err := verifiers()
+	if err != nil {
+		return nil, err
+	}
+	v, ok := all[alg.String()]
+	if !ok {
+		return nil, fmt.Errorf("no verifier for %s", alg)
+	}
+	return v, nil
+}
+
+// compact is a token's parts as parseHeader found them: the signing input
+// (header and payload segments with their dot), the payload segment still
+// encoded, and the decoded signature.
+type compact struct {
+	input, payload string
+	sig            []byte
+}
+
 // parseHeader splits the token, checks that every part is canonical
 // base64url (so that one signed credential has exactly one token form),
 // and reads the protected header, refusing what this profile does not
 // allow before any key is looked up.
-func parseHeader(token string) (Header, error) {
+func parseHeader(token string) (Header, compact, error) {
 	if len(token) > MaxTokenSize {
-		return Header{}, fmt.Errorf("vcjwt: verify: %w: token of %d bytes exceeds %d", ErrMalformed, len(token), MaxTokenSize)
+		return Header{}, compact{}, fmt.Errorf("vcjwt: verify: %w: token of %d bytes exceeds %d", ErrMalformed, len(token), MaxTokenSize)
 	}
 	h64, rest, ok := strings.Cut(token, ".")
 	p64, s64, ok2 := strings.Cut(rest, ".")
 	if !ok || !ok2 || strings.Contains(s64, ".") {
-		return Header{}, fmt.Errorf("vcjwt: verify: %w: not a compact JWS (three dot-separated parts)", ErrMalformed)
+		return Header{}, compact{}, fmt.Errorf("vcjwt: verify: %w: not a compact JWS (three dot-separated parts)", ErrMalformed)
 	}
 	for _, part := range [...]struct{ name, v string }{{"header", h64}, {"payload", p64}, {"signature", s64}} {
 		if !isBase64URL(part.v) {
-			return Header{}, fmt.Errorf("vcjwt: verify: %w: %s is not unpadded base64url", ErrMalformed, part.name)
+			return Header{}, compact{}, fmt.Errorf("vcjwt: verify: %w: %s is not unpadded base64url", ErrMalformed, part.name)
 		}
 	}
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(h64)
 	if err != nil {
-		return Header{}, fmt.Errorf("vcjwt: verify: %w: header: %v", ErrMalformed, err)
+		return Header{}, compact{}, fmt.Errorf("vcjwt: verify: %w: header: %v", ErrMalformed, err)
 	}
 	var rh rawHeader
 	if err := json.Unmarshal(raw, &rh); err != nil {
-		return Header{}, fmt.Errorf("vcjwt: verify: %w: header: %v", ErrMalformed, err)
+		return Header{}, compact{}, fmt.Errorf("vcjwt: verify: %w: header: %v", ErrMalformed, err)
 	}
-	if rh.Alg == nil {
-		return Header{}, fmt.Errorf("vcjwt: verify: %w: header has no alg", ErrMalformed)
+	if rh.Alg == "" {
+		return Header{}, compact{}, fmt.Errorf("vcjwt: verify: %w: header has no alg", ErrMalformed)
 	}
-	hdr := Header{Alg: *rh.Alg, Kid: deref(rh.Kid), Typ: deref(rh.Typ), Cty: deref(rh.Cty)}
+	hdr := Header{Alg: rh.Alg, Kid: rh.Kid, Typ: rh.Typ, Cty: rh.Cty}
 	if strings.EqualFold(hdr.Alg, "none") {
-		return hdr, fmt.Errorf("vcjwt: verify: %w", ErrAlgNone)
+		return hdr, compact{}, fmt.Errorf("vcjwt: verify: %w", ErrAlgNone)
 	}
-	if rh.Crit != nil || rh.B64 != nil {
-		return hdr, fmt.Errorf("vcjwt: verify: %w: crit and b64 headers are not supported", ErrMalformed)
+	if rh.Crit || rh.B64 {
+		return hdr, compact{}, fmt.Errorf("vcjwt: verify: %w: crit and b64 headers are not supported", ErrMalformed)
 	}
 	if !sameMediaType(hdr.Typ, Type) {
-		return hdr, fmt.Errorf("vcjwt: verify: %w: typ %q", ErrType, hdr.Typ)
+		return hdr, compact{}, fmt.Errorf("vcjwt: verify: %w: typ %q", ErrType, hdr.Typ)
 	}
-	if rh.Cty != nil && !sameMediaType(hdr.Cty, ContentType) {
-		return hdr, fmt.Errorf("vcjwt: verify: %w: cty %q, want %q", ErrType, hdr.Cty, ContentType)
+	if hdr.Cty != "" && !sameMediaType(hdr.Cty, ContentType) {
+		return hdr, compact{}, fmt.Errorf("vcjwt: verify: %w: cty %q, want %q", ErrType, hdr.Cty, ContentType)
 	}
 	if hdr.Alg != AlgEdDSA && hdr.Alg != AlgRS256 {
-		return hdr, fmt.Errorf("vcjwt: verify: %w: alg %q (only %s and %s)", ErrAlgorithm, hdr.Alg, AlgEdDSA, AlgRS256)
+		return hdr, compact{}, fmt.Errorf("vcjwt: verify: %w: alg %q (only %s and %s)", ErrAlgorithm, hdr.Alg, AlgEdDSA, AlgRS256)
 	}
 	if hdr.Kid == "" {
-		return hdr, fmt.Errorf("vcjwt: verify: %w: header has no kid", ErrUnknownKey)
+		return hdr, compact{}, fmt.Errorf("vcjwt: verify: %w: header has no kid", ErrUnknownKey)
 	}
-	if _, err := base64.RawURLEncoding.Strict().DecodeString(s64); err != nil {
-		return hdr, fmt.Errorf("vcjwt: verify: %w: signature: %v", ErrMalformed, err)
+	sig, err := base64.RawURLEncoding.Strict().DecodeString(s64)
+	if err != nil {
+		return hdr, compact{}, fmt.Errorf("vcjwt: verify: %w: signature: %v", ErrMalformed, err)
 	}
-	return hdr, nil
+	return hdr, compact{input: token[:len(h64)+1+len(p64)], payload: p64, sig: sig}, nil
 }
 
 // sameMediaType compares typ and cty values as RFC 7515 §4.1.9 says:
@@ -145,11 +192,4 @@ func isBase64URL(s string) bool {
 		}
 	}
 	return true
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

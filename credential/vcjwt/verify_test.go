@@ -24,7 +24,7 @@ func segments(t *testing.T, token string) (h, p, s string) {
 	return parts[0], parts[1], parts[2]
 }
 
-func decode(t *testing.T, s string) []byte {
+func decode(t testing.TB, s string) []byte {
 	t.Helper()
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
