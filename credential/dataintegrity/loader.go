@@ -14,6 +14,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/piprate/json-gold/ld"
 )
@@ -59,11 +61,7 @@ func (Loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
 }
 
-// Contexts lists the context URLs the loader serves.
+// Contexts lists the context URLs the loader serves, sorted.
 func Contexts() []string {
-	out := make([]string, 0, len(pinned))
-	for u := range pinned {
-		out = append(out, u)
-	}
-	return out
+	return slices.Sorted(maps.Keys(pinned))
 }
