@@ -125,6 +125,7 @@ func TestVerifyRefuses(t *testing.T) {
 		{"proofValue bad character", edit(setProof("proofValue", "z0OIl")), ErrProofValueEncoding, "invalid base58btc character"},
 		{"proofValue short", edit(setProof("proofValue", "z2YwC8z3")), ErrProofValueEncoding, "want 64"},
 		{"unknown key", edit(setProof("verificationMethod", "did:web:elsewhere.example#k")), ErrVerificationMethod, "did:web:elsewhere.example#k"},
+		{"proof context not the document's", edit(setProof("@context", []any{"https://www.w3.org/ns/credentials/examples/v2"})), ErrMalformedProof, "does not start with the proof's"},
 		{"created not a date", edit(setProof("created", "yesterday")), ErrMalformedProof, "yesterday"},
 		{"unknown context", edit(func(m map[string]any) {
 			m["@context"] = append(m["@context"].([]any), "https://evil.example/context.jsonld")
