@@ -38,6 +38,9 @@ func Canonicalize(doc any) (nquads string, err error) {
 	if !ok {
 		return "", fmt.Errorf("canonicalising JSON-LD: to RDF gave %T, not a dataset", dataset)
 	}
+	if err := checkBlankNodes(ds); err != nil {
+		return "", fmt.Errorf("canonicalising JSON-LD: %w", err)
+	}
 
 	norm := ld.NewJsonLdOptions("")
 	norm.Algorithm = ld.AlgorithmURDNA2015
