@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/piprate/json-gold/ld"
 )
@@ -43,22 +44,57 @@ var _ ld.DocumentLoader = Loader{}
 // serve.
 var ErrUnknownContext = fmt.Errorf("context URL is not one of the pinned contexts")
 
-// LoadDocument returns the pinned copy of the context at u, parsed afresh
-// each time so that nothing json-gold does to one load affects the next.
+// LoadDocument returns the pinned copy of the context at u. Each file is
+// decoded once; each load gets its own deep copy, so that nothing json-gold
+// does to one load's document can reach the next.
 func (Loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
-	name, ok := pinned[u]
+	parse, ok := parsed[u]
 	if !ok {
 		return nil, fmt.Errorf("loading JSON-LD context %q: %w", u, ErrUnknownContext)
 	}
-	raw, err := contextFiles.ReadFile(name)
+	doc, err := parse()
 	if err != nil {
-		return nil, fmt.Errorf("loading JSON-LD context %q from %s: %w", u, name, err)
+		return nil, err
 	}
-	var doc any
-	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(&doc); err != nil {
-		return nil, fmt.Errorf("parsing JSON-LD context %q from %s: %w", u, name, err)
+	return &ld.RemoteDocument{DocumentURL: u, Document: deepCopy(doc)}, nil
+}
+
+// parsed holds, for each pinned URL, its file decoded on first use.
+var parsed = func() map[string]func() (any, error) {
+	out := make(map[string]func() (any, error), len(pinned))
+	for u, name := range pinned {
+		out[u] = sync.OnceValues(func() (any, error) {
+			raw, err := contextFiles.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("loading JSON-LD context %q from %s: %w", u, name, err)
+			}
+			var doc any
+			if err := json.NewDecoder(bytes.NewReader(raw)).Decode(&doc); err != nil {
+				return nil, fmt.Errorf("parsing JSON-LD context %q from %s: %w", u, name, err)
+			}
+			return doc, nil
+		})
 	}
-	return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
+	return out
+}()
+
+func deepCopy(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(v))
+		for k, c := range v {
+			m[k] = deepCopy(c)
+		}
+		return m
+	case []any:
+		l := make([]any, len(v))
+		for i, c := range v {
+			l[i] = deepCopy(c)
+		}
+		return l
+	default:
+		return v
+	}
 }
 
 // Contexts lists the context URLs the loader serves, sorted.
