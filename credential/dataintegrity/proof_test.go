@@ -131,6 +131,7 @@ func TestVerifyRefuses(t *testing.T) {
 			m["@context"] = append(m["@context"].([]any), "https://evil.example/context.jsonld")
 		}), ErrUnknownContext, "https://evil.example/context.jsonld"},
 		{"duplicate member", []byte(`{"@context":"https://www.w3.org/ns/credentials/v2","name":"a","name":"b"}`), ErrMalformedCredential, "duplicate"},
+		{"invalid UTF-8", []byte("{\"@context\":\"https://www.w3.org/ns/credentials/v2\",\"name\":\"\xff\"}"), ErrMalformedCredential, "UTF-8"},
 		{"integer beyond 2^53", []byte(`{"@context":"https://www.w3.org/ns/credentials/v2","n":9007199254740993}`), ErrMalformedCredential, "9007199254740993"},
 		{"not an object", []byte(`[]`), ErrMalformedCredential, "not a JSON object"},
 		{"null", []byte(`null`), ErrMalformedCredential, "null"},
