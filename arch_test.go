@@ -60,6 +60,9 @@ var allowed = map[string][]string{
 	// Verifiable credentials: VC-JWT securing (JOSE) is pure crypto and
 	// JSON; it imports nothing of the module.
 	"credential/vcjwt": {},
+	// Data Integrity proofs (eddsa-rdfc-2022) over pinned JSON-LD
+	// contexts: pure cryptography and canonicalisation, nothing of recert.
+	"credential/dataintegrity": {},
 }
 
 // notOutside are modules a package may not import, though they are the
