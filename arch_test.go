@@ -44,6 +44,11 @@ var allowed = map[string][]string{
 	"notify/mail":    {"app", "ledger"},
 	"notify/webhook": {"app", "ledger"},
 
+	// Issuing in both forms, and verifying either: the credential packages
+	// joined, still nothing of the server.
+	"credential":        {"credential/dataintegrity", "credential/keyring", "credential/ob", "credential/vcjwt"},
+	"credential/verify": {"credential/dataintegrity", "credential/ob", "credential/statuslist", "credential/vcjwt"},
+
 	// The issuer's keys, sealed under a master key outside the database.
 	"credential/keyring": {},
 

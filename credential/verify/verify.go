@@ -1,0 +1,293 @@
+// Package verify checks a credential recert issued, in either form, the
+// way an employer's verifier must: the signature, the OB 3.0 schema, the
+// issuer, the dates and the status lists, and says which check failed
+// rather than only "invalid".
+package verify
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/recert/recert/credential/dataintegrity"
+	"github.com/recert/recert/credential/ob"
+	"github.com/recert/recert/credential/statuslist"
+	"github.com/recert/recert/credential/vcjwt"
+)
+
+// The forms a credential comes in.
+const (
+	FormJWT           = "vc+jwt"
+	FormDataIntegrity = "data-integrity"
+)
+
+// The states a verification answers.
+const (
+	StateInvalid      = "invalid"       // a check failed: Checks says which
+	StateNotYetValid  = "not_yet_valid" // before validFrom
+	StateActive       = "active"
+	StateExpiringSoon = "expiring_soon" // active, and validUntil within ExpiringWithin
+	StateExpired      = "expired"
+	StateSuspended    = "suspended"
+	StateRevoked      = "revoked"
+)
+
+// The checks, in the order they run.
+const (
+	CheckFormat    = "format"
+	CheckSignature = "signature"
+	CheckIssuer    = "issuer"
+	CheckSchema    = "schema"
+	CheckDates     = "dates"
+	CheckStatus    = "status"
+)
+
+// Verifier checks credentials.
+type Verifier struct {
+	// Key resolves a verification method (did:web:host#key-1) to its
+	// public key: the issuer's DID document, cached.
+	Key func(verificationMethod string) (crypto.PublicKey, error)
+	// Trusted says whether an issuer id is one this verifier knows.
+	Trusted func(issuer string) bool
+	// StatusList returns the status list credential at url, its own
+	// proof and dates already checked by the caller (who caches it for
+	// its ttl).
+	StatusList func(url string) (map[string]any, error)
+	// ExpiringWithin is how close to validUntil "expiring soon" begins.
+	ExpiringWithin time.Duration
+}
+
+// Check is one check and what it found.
+type Check struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// Result is what a verification found.
+type Result struct {
+	Form       string         `json:"form"`
+	State      string         `json:"state"`
+	Checks     []Check        `json:"checks"`
+	Issuer     string         `json:"issuer,omitempty"`
+	ValidFrom  *time.Time     `json:"valid_from,omitempty"`
+	ValidUntil *time.Time     `json:"valid_until,omitempty"`
+	Credential map[string]any `json:"-"`
+}
+
+// Verify checks input (a VC-JWT, or a JSON credential with its proof) as of
+// instant at. It never fails: what it could not check is a failed check.
+func (v Verifier) Verify(input []byte, at time.Time) Result {
+	var r Result
+	body, ok := v.secured(&r, bytes.TrimSpace(input))
+	if !ok {
+		r.State = StateInvalid
+		return r
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		r.fail(CheckFormat, "the credential is not a JSON object: "+err.Error())
+		return r
+	}
+	r.Credential = doc
+	r.Issuer = issuerID(doc["issuer"])
+	if v.Trusted == nil || !v.Trusted(r.Issuer) {
+		r.fail(CheckIssuer, fmt.Sprintf("issuer %q is not one this verifier knows", r.Issuer))
+		return r
+	}
+	r.pass(CheckIssuer, r.Issuer)
+	// The schema is checked on the credential without its proof: a proof
+	// is not part of the OB data model the schema describes.
+	clean := make(map[string]any, len(doc))
+	for k, val := range doc {
+		if k != "proof" {
+			clean[k] = val
+		}
+	}
+	if err := ob.ValidateValue(clean); err != nil {
+		r.fail(CheckSchema, err.Error())
+		return r
+	}
+	r.pass(CheckSchema, "OB 3.0 AchievementCredential")
+	if !v.dates(&r, doc, at) {
+		return r
+	}
+	v.status(&r, doc)
+	return r
+}
+
+// secured checks the form and the signature and returns the credential's
+// JSON.
+func (v Verifier) secured(r *Result, in []byte) ([]byte, bool) {
+	switch {
+	case len(in) == 0:
+		r.fail(CheckFormat, "nothing to verify")
+		return nil, false
+	case in[0] == '{':
+		r.Form = FormDataIntegrity
+		r.pass(CheckFormat, "a JSON credential with an embedded proof")
+		err := dataintegrity.Verify(in, func(vm string) (ed25519.PublicKey, error) {
+			k, err := v.resolve(vm)
+			if err != nil {
+				return nil, err
+			}
+			pub, ok := k.(ed25519.PublicKey)
+			if !ok {
+				return nil, fmt.Errorf("key %s is not an Ed25519 key", vm)
+			}
+			return pub, nil
+		})
+		if err != nil {
+			r.fail(CheckSignature, err.Error())
+			return nil, false
+		}
+		r.pass(CheckSignature, "eddsa-rdfc-2022")
+		return in, true
+	case strings.Count(string(in), ".") == 2:
+		r.Form = FormJWT
+		r.pass(CheckFormat, "a VC-JWT")
+		body, h, err := vcjwt.Verify(string(in), v.resolve)
+		if err != nil {
+			r.fail(CheckSignature, err.Error())
+			return nil, false
+		}
+		r.pass(CheckSignature, h.Alg+" by "+h.Kid)
+		return body, true
+	}
+	r.fail(CheckFormat, "neither a VC-JWT nor a JSON credential")
+	return nil, false
+}
+
+func (v Verifier) resolve(vm string) (crypto.PublicKey, error) {
+	if v.Key == nil {
+		return nil, errors.New("no issuer keys")
+	}
+	return v.Key(vm)
+}
+
+// dates checks validFrom and validUntil against at.
+func (v Verifier) dates(r *Result, doc map[string]any, at time.Time) bool {
+	from, err := instant(doc["validFrom"])
+	if err != nil {
+		r.fail(CheckDates, "validFrom: "+err.Error())
+		return false
+	}
+	r.ValidFrom = &from
+	var until time.Time
+	if doc["validUntil"] != nil {
+		if until, err = instant(doc["validUntil"]); err != nil {
+			r.fail(CheckDates, "validUntil: "+err.Error())
+			return false
+		}
+		r.ValidUntil = &until
+	}
+	switch {
+	case at.Before(from):
+		r.pass(CheckDates, "valid from "+from.Format(time.RFC3339))
+		r.State = StateNotYetValid
+	case !until.IsZero() && !at.Before(until):
+		r.pass(CheckDates, "valid until "+until.Format(time.RFC3339))
+		r.State = StateExpired
+	case !until.IsZero() && until.Sub(at) <= v.ExpiringWithin:
+		r.pass(CheckDates, "valid until "+until.Format(time.RFC3339))
+		r.State = StateExpiringSoon
+	default:
+		r.pass(CheckDates, "valid")
+		r.State = StateActive
+	}
+	return true
+}
+
+// status reads each credentialStatus entry's list; a revoked or suspended
+// bit overrides the state the dates gave.
+func (v Verifier) status(r *Result, doc map[string]any) {
+	var entries []map[string]any
+	switch s := doc["credentialStatus"].(type) {
+	case nil:
+		r.pass(CheckStatus, "no status list")
+		return
+	case map[string]any:
+		entries = []map[string]any{s}
+	case []any:
+		for _, e := range s {
+			m, ok := e.(map[string]any)
+			if !ok {
+				r.fail(CheckStatus, "a credentialStatus entry is not an object")
+				return
+			}
+			entries = append(entries, m)
+		}
+	default:
+		r.fail(CheckStatus, "credentialStatus is neither an object nor a list")
+		return
+	}
+	revoked, suspended := false, false
+	for _, e := range entries {
+		url, _ := e["statusListCredential"].(string)
+		if v.StatusList == nil {
+			r.fail(CheckStatus, "cannot fetch the status list "+url)
+			return
+		}
+		list, err := v.StatusList(url)
+		if err != nil {
+			r.fail(CheckStatus, "status list "+url+": "+err.Error())
+			return
+		}
+		set, err := statuslist.Check(e, list)
+		if err != nil {
+			r.fail(CheckStatus, "status list "+url+": "+err.Error())
+			return
+		}
+		switch e["statusPurpose"] {
+		case statuslist.PurposeRevocation:
+			revoked = revoked || set
+		case statuslist.PurposeSuspension:
+			suspended = suspended || set
+		}
+	}
+	switch {
+	case revoked:
+		r.pass(CheckStatus, "revoked")
+		r.State = StateRevoked
+	case suspended:
+		r.pass(CheckStatus, "suspended")
+		r.State = StateSuspended
+	default:
+		r.pass(CheckStatus, "neither revoked nor suspended")
+	}
+}
+
+func (r *Result) pass(name, detail string) { r.Checks = append(r.Checks, Check{name, true, detail}) }
+
+func (r *Result) fail(name, detail string) {
+	r.Checks = append(r.Checks, Check{name, false, detail})
+	r.State = StateInvalid
+}
+
+func issuerID(v any) string {
+	switch i := v.(type) {
+	case string:
+		return i
+	case map[string]any:
+		id, _ := i["id"].(string)
+		return id
+	}
+	return ""
+}
+
+func instant(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, errors.New("missing or not a string")
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 date-time", s)
+	}
+	return t.UTC(), nil
+}
