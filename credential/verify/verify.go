@@ -60,6 +60,9 @@ type Verifier struct {
 	StatusList func(url string) (map[string]any, error)
 	// ExpiringWithin is how close to validUntil "expiring soon" begins.
 	ExpiringWithin time.Duration
+	// Cache, when set, keeps decoded status lists and schema results
+	// across calls (NewCache); a Verifier may be used by many goroutines.
+	Cache *Cache
 }
 
 // Check is one check and what it found.
@@ -77,7 +80,17 @@ type Result struct {
 	Issuer     string         `json:"issuer,omitempty"`
 	ValidFrom  *time.Time     `json:"valid_from,omitempty"`
 	ValidUntil *time.Time     `json:"valid_until,omitempty"`
-	Credential map[string]any `json:"-"`
+	// Body is the credential's JSON (for a VC-JWT, its payload) once its
+	// signature held.
+	Body json.RawMessage `json:"-"`
+}
+
+// head is what the checks read of a credential.
+type head struct {
+	Issuer           json.RawMessage `json:"issuer"`
+	ValidFrom        *string         `json:"validFrom"`
+	ValidUntil       *string         `json:"validUntil"`
+	CredentialStatus json.RawMessage `json:"credentialStatus"`
 }
 
 // Verify checks input (a VC-JWT, or a JSON credential with its proof) as of
@@ -89,27 +102,30 @@ func (v Verifier) Verify(input []byte, at time.Time) Result {
 		r.State = StateInvalid
 		return r
 	}
-	var doc map[string]any
+	// Only the members the checks read are decoded; the whole document
+	// is decoded for the schema check, which a Cache remembers.
+	var doc head
 	if err := json.Unmarshal(body, &doc); err != nil {
 		r.fail(CheckFormat, "the credential is not a JSON object: "+err.Error())
 		return r
 	}
-	r.Credential = doc
-	r.Issuer = issuerID(doc["issuer"])
+	r.Body = body
+	r.Issuer = issuerID(doc.Issuer)
 	if v.Trusted == nil || !v.Trusted(r.Issuer) {
 		r.fail(CheckIssuer, fmt.Sprintf("issuer %q is not one this verifier knows", r.Issuer))
 		return r
 	}
 	r.pass(CheckIssuer, r.Issuer)
-	// The schema is checked on the credential without its proof: a proof
-	// is not part of the OB data model the schema describes.
-	clean := make(map[string]any, len(doc))
-	for k, val := range doc {
-		if k != "proof" {
-			clean[k] = val
+	err := v.Cache.validated(body, func() error {
+		var full map[string]any
+		if err := json.Unmarshal(body, &full); err != nil {
+			return err
 		}
-	}
-	if err := ob.ValidateValue(clean); err != nil {
+		// The schema describes the credential, not its proof.
+		delete(full, "proof")
+		return ob.ValidateValue(full)
+	})
+	if err != nil {
 		r.fail(CheckSchema, err.Error())
 		return r
 	}
@@ -171,16 +187,16 @@ func (v Verifier) resolve(vm string) (crypto.PublicKey, error) {
 }
 
 // dates checks validFrom and validUntil against at.
-func (v Verifier) dates(r *Result, doc map[string]any, at time.Time) bool {
-	from, err := instant(doc["validFrom"])
+func (v Verifier) dates(r *Result, doc head, at time.Time) bool {
+	from, err := instant(doc.ValidFrom)
 	if err != nil {
 		r.fail(CheckDates, "validFrom: "+err.Error())
 		return false
 	}
 	r.ValidFrom = &from
 	var until time.Time
-	if doc["validUntil"] != nil {
-		if until, err = instant(doc["validUntil"]); err != nil {
+	if doc.ValidUntil != nil {
+		if until, err = instant(doc.ValidUntil); err != nil {
 			r.fail(CheckDates, "validUntil: "+err.Error())
 			return false
 		}
@@ -205,9 +221,16 @@ func (v Verifier) dates(r *Result, doc map[string]any, at time.Time) bool {
 
 // status reads each credentialStatus entry's list; a revoked or suspended
 // bit overrides the state the dates gave.
-func (v Verifier) status(r *Result, doc map[string]any) {
+func (v Verifier) status(r *Result, doc head) {
+	var raw any
+	if len(doc.CredentialStatus) > 0 {
+		if err := json.Unmarshal(doc.CredentialStatus, &raw); err != nil {
+			r.fail(CheckStatus, "credentialStatus: "+err.Error())
+			return
+		}
+	}
 	var entries []map[string]any
-	switch s := doc["credentialStatus"].(type) {
+	switch s := raw.(type) {
 	case nil:
 		r.pass(CheckStatus, "no status list")
 		return
@@ -238,7 +261,7 @@ func (v Verifier) status(r *Result, doc map[string]any) {
 			r.fail(CheckStatus, "status list "+url+": "+err.Error())
 			return
 		}
-		set, err := statuslist.Check(e, list)
+		set, err := statuslist.CheckWith(e, list, v.Cache.decode)
 		if err != nil {
 			r.fail(CheckStatus, "status list "+url+": "+err.Error())
 			return
@@ -269,22 +292,26 @@ func (r *Result) fail(name, detail string) {
 	r.State = StateInvalid
 }
 
-func issuerID(v any) string {
-	switch i := v.(type) {
-	case string:
-		return i
-	case map[string]any:
-		id, _ := i["id"].(string)
-		return id
+// issuerID is the issuer's id: the issuer is a URL or a Profile with one.
+func issuerID(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var p struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(raw, &p) == nil {
+		return p.ID
 	}
 	return ""
 }
 
-func instant(v any) (time.Time, error) {
-	s, ok := v.(string)
-	if !ok {
-		return time.Time{}, errors.New("missing or not a string")
+func instant(v *string) (time.Time, error) {
+	if v == nil {
+		return time.Time{}, errors.New("missing")
 	}
+	s := *v
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 date-time", s)
