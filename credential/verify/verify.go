@@ -74,12 +74,12 @@ type Check struct {
 
 // Result is what a verification found.
 type Result struct {
-	Form       string         `json:"form"`
-	State      string         `json:"state"`
-	Checks     []Check        `json:"checks"`
-	Issuer     string         `json:"issuer,omitempty"`
-	ValidFrom  *time.Time     `json:"valid_from,omitempty"`
-	ValidUntil *time.Time     `json:"valid_until,omitempty"`
+	Form       string     `json:"form"`
+	State      string     `json:"state"`
+	Checks     []Check    `json:"checks"`
+	Issuer     string     `json:"issuer,omitempty"`
+	ValidFrom  *time.Time `json:"valid_from,omitempty"`
+	ValidUntil *time.Time `json:"valid_until,omitempty"`
 	// Body is the credential's JSON (for a VC-JWT, its payload) once its
 	// signature held.
 	Body json.RawMessage `json:"-"`
