@@ -39,6 +39,7 @@ type App struct {
 	sweepEvery   time.Duration
 	sweepHorizon time.Duration
 	mailDomain   string
+	issuer       IssuerIdentity
 }
 
 // Observer is told what the worker did, for metrics.

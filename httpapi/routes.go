@@ -34,6 +34,8 @@ func (rt route) wildcards() []string {
 var routes = []route{
 	{"GET", "/healthz", true, healthz},
 	{"GET", "/openapi.json", true, openAPI},
+	{"GET", "/.well-known/did.json", true, didDocument},
+	{"GET", "/.well-known/jwks.json", true, jwks},
 
 	{"POST", "/v1/programs", false, uploadProgram},
 	{"GET", "/v1/programs", false, listPrograms},

@@ -39,7 +39,7 @@ func newRoot() *cobra.Command {
 		Version:       version(),
 	}
 	root.SetVersionTemplate("recert {{.Version}}\n")
-	root.AddCommand(newDecide(), newTest(), newStatus(), newPlan(), newServe(), newWorker(), newValidate(), newImport(), newExport(),
+	root.AddCommand(newDecide(), newTest(), newStatus(), newPlan(), newServe(), newWorker(), newKeys(), newValidate(), newImport(), newExport(),
 		newRebuild(), newToken())
 	return root
 }

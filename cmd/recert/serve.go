@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -26,7 +27,7 @@ func newServe() *cobra.Command {
 	var addr, db, program string
 	var noToken bool
 	var idemTTL time.Duration
-	var publicURL string
+	var publicURL, keyFile string
 	var wf workerFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -47,7 +48,7 @@ func newServe() *cobra.Command {
 				return fmt.Errorf("--idempotency-ttl must be positive, not %s", idemTTL)
 			}
 			return serve(ctx, cmd, serveConfig{addr: addr, db: db, program: program, token: !noToken, idemTTL: idemTTL,
-				publicURL: publicURL, worker: wf})
+				publicURL: publicURL, keyFile: keyFile, worker: wf})
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "the address to listen on")
@@ -56,6 +57,7 @@ func newServe() *cobra.Command {
 	cmd.Flags().BoolVar(&noToken, "no-token", false, "never create an admin token at start, even when the database has none")
 	cmd.Flags().DurationVar(&idemTTL, "idempotency-ttl", app.DefaultIdempotencyTTL, "how long a response is replayed for a retry with its Idempotency-Key")
 	cmd.Flags().StringVar(&publicURL, "public-url", "", "the server's address as others reach it (https://recert.example.org), for the links it hands out; default the request's host")
+	cmd.Flags().StringVar(&keyFile, "key-file", "", "the master key that seals the issuer's signing keys, made on first start when absent (default: recert.key beside a SQLite database; on PostgreSQL credentials are off without it or RECERT_KEY, base64 of 32 bytes)")
 	wf.register(cmd, true)
 	return cmd
 }
@@ -65,6 +67,7 @@ type serveConfig struct {
 	token             bool
 	idemTTL           time.Duration
 	publicURL         string
+	keyFile           string
 	worker            workerFlags
 }
 
@@ -89,6 +92,24 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 			return fmt.Errorf("--public-url %q: want the scheme and host, such as https://recert.example.org", c.publicURL)
 		}
 		opts = append(opts, app.WithMailDomain(u.Hostname()))
+	}
+	// The issuer's keys: made on first start, sealed under the master key
+	// (RECERT_KEY or the key file), published at /.well-known/.
+	keyFile := c.keyFile
+	if keyFile == "" && !spec.postgres {
+		keyFile = filepath.Join(filepath.Dir(spec.open), defaultKeyFile)
+	}
+	if keyFile != "" || os.Getenv("RECERT_KEY") != "" {
+		keys, madeKey, err := openIssuer(ctx, st, keyFile, issuerURL(c.publicURL, c.addr))
+		if err != nil {
+			return scrub(fmt.Errorf("the issuer's keys: %w", err), spec.password)
+		}
+		opts = append(opts, app.WithIssuer(keys))
+		if madeKey {
+			fmt.Fprintf(out, "made a new master key in %s: keep it, backed up apart from the database; without it the issuer's keys cannot be used\n", keyFile)
+		}
+	} else {
+		fmt.Fprintln(out, "credentials: off (set RECERT_KEY or --key-file to issue them)")
 	}
 	a := app.New(st, opts...)
 	if err := a.Ready(ctx); err != nil {

@@ -1799,6 +1799,20 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// DidDocument The issuer's DID document
+	//
+	// The did:web document of the issuer (did:web:HOST): every key recert has signed credentials with, as Multikey (Ed25519) or JsonWebKey (RSA) verification methods, each an assertion method. Public: a verifier needs no token. 404 when the server issues no credentials.
+	//
+	// Corresponds with GET /.well-known/did.json (the `DidDocument` operationId).
+	DidDocument(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// Jwks The issuer's keys as a JWK Set
+	//
+	// Every key recert has signed credentials with (RFC 7517), each with the kid a VC-JWT names (the verification method, did:web:HOST#key-…). Public. 404 when the server issues no credentials.
+	//
+	// Corresponds with GET /.well-known/jwks.json (the `Jwks` operationId).
+	Jwks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CalendarFeed A candidate's calendar feed
 	//
 	// No token: the secret in the URL is the permission (calendar applications cannot send a token). A wrong, replaced or revoked secret is 404, as is every feed on a server that serves none.
@@ -2352,6 +2366,40 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/webhooks/{id}/rotate-secret (the `RotateWebhookSecret` operationId).
 	RotateWebhookSecret(ctx context.Context, id WebhookID, params *RotateWebhookSecretParams, body RotateWebhookSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// DidDocument The issuer's DID document
+//
+// The did:web document of the issuer (did:web:HOST): every key recert has signed credentials with, as Multikey (Ed25519) or JsonWebKey (RSA) verification methods, each an assertion method. Public: a verifier needs no token. 404 when the server issues no credentials.
+//
+// Corresponds with GET /.well-known/did.json (the `DidDocument` operationId).
+func (c *Client) DidDocument(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDidDocumentRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Jwks The issuer's keys as a JWK Set
+//
+// Every key recert has signed credentials with (RFC 7517), each with the kid a VC-JWT names (the verification method, did:web:HOST#key-…). Public. 404 when the server issues no credentials.
+//
+// Corresponds with GET /.well-known/jwks.json (the `Jwks` operationId).
+func (c *Client) Jwks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewJwksRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // CalendarFeed A candidate's calendar feed
@@ -3606,6 +3654,60 @@ func (c *Client) RotateWebhookSecret(ctx context.Context, id WebhookID, params *
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewDidDocumentRequest constructs an http.Request for the DidDocument method
+func NewDidDocumentRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/.well-known/did.json")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewJwksRequest constructs an http.Request for the Jwks method
+func NewJwksRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/.well-known/jwks.json")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewCalendarFeedRequest constructs an http.Request for the CalendarFeed method
@@ -6253,6 +6355,24 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// DidDocumentWithResponse The issuer's DID document
+	//
+	// The did:web document of the issuer (did:web:HOST): every key recert has signed credentials with, as Multikey (Ed25519) or JsonWebKey (RSA) verification methods, each an assertion method. Public: a verifier needs no token. 404 when the server issues no credentials.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /.well-known/did.json (the `DidDocument` operationId).
+	DidDocumentWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DidDocumentResponse, error)
+
+	// JwksWithResponse The issuer's keys as a JWK Set
+	//
+	// Every key recert has signed credentials with (RFC 7517), each with the kid a VC-JWT names (the verification method, did:web:HOST#key-…). Public. 404 when the server issues no credentials.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /.well-known/jwks.json (the `Jwks` operationId).
+	JwksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*JwksResponse, error)
+
 	// CalendarFeedWithResponse A candidate's calendar feed
 	//
 	// No token: the secret in the URL is the permission (calendar applications cannot send a token). A wrong, replaced or revoked secret is 404, as is every feed on a server that serves none.
@@ -6862,6 +6982,128 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/webhooks/{id}/rotate-secret (the `RotateWebhookSecret` operationId).
 	RotateWebhookSecretWithResponse(ctx context.Context, id WebhookID, params *RotateWebhookSecretParams, body RotateWebhookSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*RotateWebhookSecretResponse, error)
+}
+
+// DidDocumentResponse200Headers the declared response headers of an HTTP 200 response for DidDocument
+type DidDocumentResponse200Headers struct {
+	CacheControl *string
+}
+
+type DidDocumentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationdidJSON200 the response for an HTTP 200 `application/did+json` response
+	ApplicationdidJSON200 *struct {
+		AssertionMethod    *[]interface{}           `json:"assertionMethod,omitempty"`
+		Id                 string                   `json:"id"`
+		VerificationMethod []map[string]interface{} `json:"verificationMethod"`
+	}
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DidDocumentResponse200Headers
+}
+
+// GetApplicationdidJSON200 returns the response for an HTTP 200 `application/did+json` response
+func (r DidDocumentResponse) GetApplicationdidJSON200() *struct {
+	AssertionMethod    *[]interface{}           `json:"assertionMethod,omitempty"`
+	Id                 string                   `json:"id"`
+	VerificationMethod []map[string]interface{} `json:"verificationMethod"`
+} {
+	return r.ApplicationdidJSON200
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DidDocumentResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r DidDocumentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DidDocumentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DidDocumentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DidDocumentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// JwksResponse200Headers the declared response headers of an HTTP 200 response for Jwks
+type JwksResponse200Headers struct {
+	CacheControl *string
+}
+
+type JwksResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationjwkSetJSON200 the response for an HTTP 200 `application/jwk-set+json` response
+	ApplicationjwkSetJSON200 *struct {
+		Keys []map[string]interface{} `json:"keys"`
+	}
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *JwksResponse200Headers
+}
+
+// GetApplicationjwkSetJSON200 returns the response for an HTTP 200 `application/jwk-set+json` response
+func (r JwksResponse) GetApplicationjwkSetJSON200() *struct {
+	Keys []map[string]interface{} `json:"keys"`
+} {
+	return r.ApplicationjwkSetJSON200
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r JwksResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r JwksResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r JwksResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r JwksResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r JwksResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // CalendarFeedResponse200Headers the declared response headers of an HTTP 200 response for CalendarFeed
@@ -11850,6 +12092,36 @@ func (r RotateWebhookSecretResponse) ContentType() string {
 	return ""
 }
 
+// DidDocumentWithResponse The issuer's DID document
+//
+// The did:web document of the issuer (did:web:HOST): every key recert has signed credentials with, as Multikey (Ed25519) or JsonWebKey (RSA) verification methods, each an assertion method. Public: a verifier needs no token. 404 when the server issues no credentials.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /.well-known/did.json (the `DidDocument` operationId).
+func (c *ClientWithResponses) DidDocumentWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DidDocumentResponse, error) {
+	rsp, err := c.DidDocument(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDidDocumentResponse(rsp)
+}
+
+// JwksWithResponse The issuer's keys as a JWK Set
+//
+// Every key recert has signed credentials with (RFC 7517), each with the kid a VC-JWT names (the verification method, did:web:HOST#key-…). Public. 404 when the server issues no credentials.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /.well-known/jwks.json (the `Jwks` operationId).
+func (c *ClientWithResponses) JwksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*JwksResponse, error) {
+	rsp, err := c.Jwks(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseJwksResponse(rsp)
+}
+
 // CalendarFeedWithResponse A candidate's calendar feed
 //
 // No token: the secret in the URL is the permission (calendar applications cannot send a token). A wrong, replaced or revoked secret is 404, as is every feed on a server that serves none.
@@ -12878,6 +13150,104 @@ func (c *ClientWithResponses) RotateWebhookSecretWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseRotateWebhookSecretResponse(rsp)
+}
+
+// ParseDidDocumentResponse parses an HTTP response from a DidDocumentWithResponse call
+func ParseDidDocumentResponse(rsp *http.Response) (*DidDocumentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DidDocumentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			AssertionMethod    *[]interface{}           `json:"assertionMethod,omitempty"`
+			Id                 string                   `json:"id"`
+			VerificationMethod []map[string]interface{} `json:"verificationMethod"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationdidJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DidDocumentResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseJwksResponse parses an HTTP response from a JwksWithResponse call
+func ParseJwksResponse(rsp *http.Response) (*JwksResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &JwksResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Keys []map[string]interface{} `json:"keys"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationjwkSetJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers JwksResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
 }
 
 // ParseCalendarFeedResponse parses an HTTP response from a CalendarFeedWithResponse call

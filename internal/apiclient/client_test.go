@@ -18,6 +18,8 @@ import (
 
 	"github.com/recert/recert/app"
 	"github.com/recert/recert/calendar"
+	"github.com/recert/recert/credential"
+	"github.com/recert/recert/credential/keyring"
 	"github.com/recert/recert/httpapi"
 	"github.com/recert/recert/internal/apiclient"
 	"github.com/recert/recert/ledger/sqlite"
@@ -45,6 +47,8 @@ func TestEveryOperation(t *testing.T) {
 	// The public operations, without a token.
 	must(anon.HealthzWithResponse(ctx))(t)
 	document := must(anon.OpenapiWithResponse(ctx))(t).Body
+	must(anon.DidDocumentWithResponse(ctx))(t)
+	must(anon.JwksWithResponse(ctx))(t)
 	ops := operations(t, document)
 
 	// A new version of the program: uploaded as YAML, activated, and
@@ -211,7 +215,12 @@ func serve(t *testing.T) *server {
 		t.Fatal(err)
 	}
 	clk := &clock{now: t0}
-	a := app.New(store, app.WithClock(clk.Now), app.WithCalendar(calendar.Encoder{}))
+	master := make([]byte, keyring.MasterKeySize)
+	keys, err := credential.OpenKeys(context.Background(), store, master, "http://localhost", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(store, app.WithClock(clk.Now), app.WithCalendar(calendar.Encoder{}), app.WithIssuer(keys))
 	srv := httptest.NewServer(httpapi.New(a, httpapi.Options{}))
 	t.Cleanup(func() {
 		srv.Close()
