@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"flag"
 	"io"
@@ -173,34 +172,8 @@ func startServer(t *testing.T) (string, string) {
 // and what serve has printed (its start lines are in it by then).
 func serveOn(t *testing.T, db string, flags ...string) (string, *syncBuffer) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	root := newRoot()
-	out := newSyncBuffer()
-	root.SetOut(out)
-	root.SetErr(out)
-	root.SetArgs(append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, flags...))
-	done := make(chan error, 1)
-	go func() { done <- root.ExecuteContext(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve ended with %v", err)
-		}
-	})
-	// The banner is written before serving starts; the token line (or the
-	// line saying there is one) right after it.
-	re := regexp.MustCompile(`serving (http://\S+) .*\n(admin token|the database has an admin token)`)
-	for {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			return m[1], out
-		}
-		select {
-		case err := <-done:
-			done <- nil // for the cleanup, which waits for it
-			t.Fatalf("serve ended before it printed its URL and token line (%v):\n%s", err, out.String())
-		case <-out.changed:
-		}
-	}
+	url, out, _ := serveStoppable(t, db, flags...)
+	return url, out
 }
 
 // TestServe checks what serve prints and that it answers with that token.
