@@ -318,3 +318,49 @@ func instant(v *string) (time.Time, error) {
 	}
 	return t.UTC(), nil
 }
+
+// StatusListCredential checks a fetched status list credential before its
+// bits are believed: its proof by a key of the issuer, that the issuer is
+// the one expected, and that it is valid at at. It returns the credential
+// as parsed JSON, for statuslist.Check.
+func (v Verifier) StatusListCredential(doc []byte, issuer string, at time.Time) (map[string]any, error) {
+	err := dataintegrity.Verify(doc, func(vm string) (ed25519.PublicKey, error) {
+		k, err := v.resolve(vm)
+		if err != nil {
+			return nil, err
+		}
+		pub, ok := k.(ed25519.PublicKey)
+		if !ok {
+			return nil, fmt.Errorf("key %s is not an Ed25519 key", vm)
+		}
+		return pub, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("status list: %w", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(doc, &m); err != nil {
+		return nil, fmt.Errorf("status list: %w", err)
+	}
+	var h head
+	if err := json.Unmarshal(doc, &h); err != nil {
+		return nil, fmt.Errorf("status list: %w", err)
+	}
+	if got := issuerID(h.Issuer); got != issuer {
+		return nil, fmt.Errorf("status list: issued by %q, not %q", got, issuer)
+	}
+	from, err := instant(h.ValidFrom)
+	if err != nil {
+		return nil, fmt.Errorf("status list: validFrom: %w", err)
+	}
+	if at.Before(from) {
+		return nil, fmt.Errorf("status list: not valid before %s", from.Format(time.RFC3339))
+	}
+	if h.ValidUntil != nil {
+		until, err := instant(h.ValidUntil)
+		if err != nil || !at.Before(until) {
+			return nil, fmt.Errorf("status list: not valid at %s", at.Format(time.RFC3339))
+		}
+	}
+	return m, nil
+}
