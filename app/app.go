@@ -40,6 +40,7 @@ type App struct {
 	sweepHorizon time.Duration
 	mailDomain   string
 	issuer       IssuerIdentity
+	status       statusCache
 }
 
 // Observer is told what the worker did, for metrics.

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/recert/recert/credential/dataintegrity"
@@ -25,6 +26,7 @@ import (
 // verify.
 type Keys struct {
 	did, host string
+	base      string // the public URL, without a trailing slash
 	keys      []ledger.SigningKey
 	unsealed  map[string]keyring.Key // by id
 	active    map[string]string      // alg -> id
@@ -71,7 +73,7 @@ func OpenKeys(ctx context.Context, st ledger.Store, master []byte, publicURL str
 	if err != nil {
 		return nil, fmt.Errorf("credential: issuer keys: %w", err)
 	}
-	ks := &Keys{did: did, host: u.Host, keys: stored, unsealed: map[string]keyring.Key{}, active: map[string]string{}}
+	ks := &Keys{did: did, host: u.Host, base: strings.TrimRight(publicURL, "/"), keys: stored, unsealed: map[string]keyring.Key{}, active: map[string]string{}}
 	for _, s := range stored {
 		k, err := keyring.Open(master, s.ID, s.Alg, s.CreatedAt, s.Sealed)
 		if err != nil {
@@ -177,4 +179,18 @@ func (ks *Keys) JWKS() ([]byte, error) {
 		keys = append(keys, vcjwt.Key{ID: ks.did + "#" + s.ID, Public: ks.unsealed[s.ID].Public()})
 	}
 	return vcjwt.JWKS(keys...)
+}
+
+// StatusListTTL is how long a verifier may cache a status list, and how
+// long a revocation may take to be seen.
+const StatusListTTL = 5 * time.Minute
+
+// StatusListURL is where the list of purpose is published.
+func (ks *Keys) StatusListURL(purpose string) string { return ks.base + "/status/" + purpose }
+
+// StatusList signs the list of purpose with the indexes set, valid from
+// validFrom, and says how long it may be cached.
+func (ks *Keys) StatusList(purpose string, set []int, validFrom time.Time) ([]byte, time.Duration, error) {
+	b, err := ks.Issuer().SignStatusList(StatusList{URL: ks.StatusListURL(purpose), Purpose: purpose, Set: set}, validFrom, StatusListTTL)
+	return b, StatusListTTL, err
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strconv"
 )
 
 // didDocument serves the issuer's did:web document, where did:web says a
@@ -33,4 +34,19 @@ func publicJSON(w http.ResponseWriter, contentType string, b []byte) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
+}
+
+// statusList serves a signed Bitstring Status List credential. A verifier
+// may cache it for its ttl, and no longer: that is how long a revocation
+// takes to be seen.
+func statusList(s *server, w http.ResponseWriter, r *http.Request) error {
+	b, ttl, err := s.app.StatusList(r.Context(), r.PathValue("purpose"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vc")
+	w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(int(ttl.Seconds())))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+	return nil
 }

@@ -153,6 +153,7 @@ var roleTable = map[string]roleCase{
 	// (internal/apiclient's walk and credential's tests read them served).
 	"GET /.well-known/did.json":  {get(fixed("/.well-known/did.json")), [nRoles]int{404, 404, 404, 404, 404, 404, 404}},
 	"GET /.well-known/jwks.json": {get(fixed("/.well-known/jwks.json")), [nRoles]int{404, 404, 404, 404, 404, 404, 404}},
+	"GET /status/{purpose}":      {get(fixed("/status/revocation")), [nRoles]int{404, 404, 404, 404, 404, 404, 404}},
 
 	"POST /v1/programs": {func(f *fixture) req {
 		return req{Method: "POST", Path: "/v1/programs", Body: bytes.Replace(programs.AWS, []byte(`version: "2026.11.1"`), []byte(`version: "2027.1.0"`), 1),

@@ -36,6 +36,7 @@ var routes = []route{
 	{"GET", "/openapi.json", true, openAPI},
 	{"GET", "/.well-known/did.json", true, didDocument},
 	{"GET", "/.well-known/jwks.json", true, jwks},
+	{"GET", "/status/{purpose}", true, statusList},
 
 	{"POST", "/v1/programs", false, uploadProgram},
 	{"GET", "/v1/programs", false, listPrograms},

@@ -539,6 +539,24 @@ func (e FilterState) Valid() bool {
 	}
 }
 
+// Defines values for StatusListParamsPurpose.
+const (
+	Revocation StatusListParamsPurpose = "revocation"
+	Suspension StatusListParamsPurpose = "suspension"
+)
+
+// Valid indicates whether the value is a known member of the StatusListParamsPurpose enum.
+func (e StatusListParamsPurpose) Valid() bool {
+	switch e {
+	case Revocation:
+		return true
+	case Suspension:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListAppointmentsParamsState.
 const (
 	ListAppointmentsParamsStateCancelled ListAppointmentsParamsState = "cancelled"
@@ -1433,6 +1451,9 @@ type CalendarFeedParams struct {
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
+// StatusListParamsPurpose defines parameters for StatusList.
+type StatusListParamsPurpose string
+
 // ListAppointmentsParams defines parameters for ListAppointments.
 type ListAppointmentsParams struct {
 	// Limit Page size, 1-500; default 50.
@@ -1831,6 +1852,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /openapi.json (the `Openapi` operationId).
 	Openapi(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatusList A signed status list
+	//
+	// The issuer's Bitstring Status List credential (W3C Bitstring Status List v1.0) for revocation or suspension, signed with an eddsa-rdfc-2022 Data Integrity proof. A credential's credentialStatus entries point here. Cache-Control matches its ttl: a revocation is seen within it. Public. 404 for another purpose, or when the server issues no credentials.
+	//
+	// Corresponds with GET /status/{purpose} (the `StatusList` operationId).
+	StatusList(ctx context.Context, purpose StatusListParamsPurpose, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAppointments List appointments
 	//
@@ -2441,6 +2469,23 @@ func (c *Client) Healthz(ctx context.Context, reqEditors ...RequestEditorFn) (*h
 // Corresponds with GET /openapi.json (the `Openapi` operationId).
 func (c *Client) Openapi(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOpenapiRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatusList A signed status list
+//
+// The issuer's Bitstring Status List credential (W3C Bitstring Status List v1.0) for revocation or suspension, signed with an eddsa-rdfc-2022 Data Integrity proof. A credential's credentialStatus entries point here. Cache-Control matches its ttl: a revocation is seen within it. Public. 404 for another purpose, or when the server issues no credentials.
+//
+// Corresponds with GET /status/{purpose} (the `StatusList` operationId).
+func (c *Client) StatusList(ctx context.Context, purpose StatusListParamsPurpose, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatusListRequest(c.Server, purpose)
 	if err != nil {
 		return nil, err
 	}
@@ -3796,6 +3841,40 @@ func NewOpenapiRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/openapi.json")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStatusListRequest constructs an http.Request for the StatusList method
+func NewStatusListRequest(server string, purpose StatusListParamsPurpose) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "purpose", purpose, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/status/%s", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -6398,6 +6477,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /openapi.json (the `Openapi` operationId).
 	OpenapiWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*OpenapiResponse, error)
 
+	// StatusListWithResponse A signed status list
+	//
+	// The issuer's Bitstring Status List credential (W3C Bitstring Status List v1.0) for revocation or suspension, signed with an eddsa-rdfc-2022 Data Integrity proof. A credential's credentialStatus entries point here. Cache-Control matches its ttl: a revocation is seen within it. Public. 404 for another purpose, or when the server issues no credentials.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /status/{purpose} (the `StatusList` operationId).
+	StatusListWithResponse(ctx context.Context, purpose StatusListParamsPurpose, reqEditors ...RequestEditorFn) (*StatusListResponse, error)
+
 	// ListAppointmentsWithResponse List appointments
 	//
 	// A candidate sees their own, a center those at it.
@@ -7267,6 +7355,54 @@ func (r OpenapiResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r OpenapiResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StatusListResponse200Headers the declared response headers of an HTTP 200 response for StatusList
+type StatusListResponse200Headers struct {
+	CacheControl *string
+}
+
+type StatusListResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *StatusListResponse200Headers
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r StatusListResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r StatusListResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatusListResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatusListResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatusListResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -12165,6 +12301,21 @@ func (c *ClientWithResponses) OpenapiWithResponse(ctx context.Context, reqEditor
 	return ParseOpenapiResponse(rsp)
 }
 
+// StatusListWithResponse A signed status list
+//
+// The issuer's Bitstring Status List credential (W3C Bitstring Status List v1.0) for revocation or suspension, signed with an eddsa-rdfc-2022 Data Integrity proof. A credential's credentialStatus entries point here. Cache-Control matches its ttl: a revocation is seen within it. Public. 404 for another purpose, or when the server issues no credentials.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /status/{purpose} (the `StatusList` operationId).
+func (c *ClientWithResponses) StatusListWithResponse(ctx context.Context, purpose StatusListParamsPurpose, reqEditors ...RequestEditorFn) (*StatusListResponse, error) {
+	rsp, err := c.StatusList(ctx, purpose, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatusListResponse(rsp)
+}
+
 // ListAppointmentsWithResponse List appointments
 //
 // A candidate sees their own, a center those at it.
@@ -13394,6 +13545,45 @@ func ParseOpenapiResponse(rsp *http.Response) (*OpenapiResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseStatusListResponse parses an HTTP response from a StatusListWithResponse call
+func ParseStatusListResponse(rsp *http.Response) (*StatusListResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatusListResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers StatusListResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil

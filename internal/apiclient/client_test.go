@@ -49,6 +49,7 @@ func TestEveryOperation(t *testing.T) {
 	document := must(anon.OpenapiWithResponse(ctx))(t).Body
 	must(anon.DidDocumentWithResponse(ctx))(t)
 	must(anon.JwksWithResponse(ctx))(t)
+	must(anon.StatusListWithResponse(ctx, apiclient.Revocation))(t)
 	ops := operations(t, document)
 
 	// A new version of the program: uploaded as YAML, activated, and
