@@ -46,7 +46,7 @@ var allowed = map[string][]string{
 
 	// Issuing in both forms, and verifying either: the credential packages
 	// joined, still nothing of the server.
-	"credential":        {"credential/dataintegrity", "credential/keyring", "credential/ob", "credential/statuslist", "credential/vcjwt", "ledger"},
+	"credential":        {"app", "credential/dataintegrity", "credential/keyring", "credential/ob", "credential/statuslist", "credential/vcjwt", "ledger"},
 	"credential/verify": {"credential/dataintegrity", "credential/ob", "credential/statuslist", "credential/vcjwt"},
 
 	// The issuer's keys, sealed under a master key outside the database.

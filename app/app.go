@@ -41,6 +41,7 @@ type App struct {
 	mailDomain   string
 	issuer       IssuerIdentity
 	status       statusCache
+	creds        CredentialIssuer
 }
 
 // Observer is told what the worker did, for metrics.

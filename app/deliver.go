@@ -38,6 +38,8 @@ func (a *App) Work(ctx context.Context, j Job, attempt int, done Done) error {
 		return a.deliverWebhook(ctx, j, attempt, done)
 	case JobSweep:
 		return a.sweep(ctx, done)
+	case JobCredential:
+		return a.issueCredential(ctx, j, done)
 	}
 	return fmt.Errorf("app: unknown job kind %q", j.Kind)
 }

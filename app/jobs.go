@@ -19,6 +19,10 @@ const (
 	// JobSweep finds the notices falling due up to Job.At plus the sweep
 	// horizon, queues them and queues the next sweep.
 	JobSweep = "sweep"
+	// JobCredential issues the verifiable credential of a certification's
+	// term (Job.Candidate, Job.Certification, Job.Term: its basis date),
+	// queued by the write that earned or renewed it.
+	JobCredential = "credential"
 )
 
 // Job is one unit of the worker's work. Its identity (what makes a second
@@ -30,6 +34,9 @@ type Job struct {
 	Notice       ledger.Notice // JobNotice: Candidate, Kind, Subject, Due
 	Notification string        // JobWebhook
 	Endpoint     string        // JobWebhook
+	// JobCredential: the candidate, the certification and the term's
+	// basis date (YYYY-MM-DD).
+	Candidate, Certification, Term string
 	// At is when the job may run first; zero is now.
 	At time.Time
 }

@@ -210,7 +210,10 @@ func (w *locked) flush() error {
 	if err != nil {
 		return storeErr(err, "read models of "+w.s.cand.ID)
 	}
-	return w.a.queueNotices(w.ctx, w.tx, w.old.Notices, v.Notices, w.now)
+	if err := w.a.queueNotices(w.ctx, w.tx, w.old.Notices, v.Notices, w.now); err != nil {
+		return err
+	}
+	return w.queueCredentials(v)
 }
 
 // view is the projection of the locked stream with what is staged, made

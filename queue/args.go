@@ -66,6 +66,23 @@ func (a sweepArgs) key() string { return fmt.Sprintf("%s\x00%d", app.JobSweep, a
 
 func (a sweepArgs) job() app.Job { return app.Job{Kind: app.JobSweep, At: a.At} }
 
+// credentialArgs is an app.JobCredential: one credential a term.
+type credentialArgs struct {
+	Candidate     string `json:"candidate" river:"unique"`
+	Certification string `json:"certification" river:"unique"`
+	Term          string `json:"term" river:"unique"`
+}
+
+func (credentialArgs) Kind() string { return app.JobCredential }
+
+func (a credentialArgs) key() string {
+	return app.JobCredential + "\x00" + a.Candidate + "\x00" + a.Certification + "\x00" + a.Term
+}
+
+func (a credentialArgs) job() app.Job {
+	return app.Job{Kind: app.JobCredential, Candidate: a.Candidate, Certification: a.Certification, Term: a.Term}
+}
+
 // jobArgs is what the workers need of every args type.
 type jobArgs interface {
 	river.JobArgs
@@ -135,6 +152,11 @@ func insertParams(j app.Job, now time.Time) (river.InsertManyParams, error) {
 		}
 		args = webhookArgs{Notification: j.Notification, Endpoint: j.Endpoint, At: at}
 		opts.MaxAttempts = webhookAttempts
+	case app.JobCredential:
+		if j.Candidate == "" || j.Certification == "" || j.Term == "" {
+			return river.InsertManyParams{}, fmt.Errorf("queue: credential job without candidate, certification or term: %+v", j)
+		}
+		args = credentialArgs{Candidate: j.Candidate, Certification: j.Certification, Term: j.Term}
 	case app.JobSweep:
 		if at.IsZero() {
 			return river.InsertManyParams{}, fmt.Errorf("queue: sweep job without At")

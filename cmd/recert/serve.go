@@ -104,7 +104,7 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 		if err != nil {
 			return scrub(fmt.Errorf("the issuer's keys: %w", err), spec.password)
 		}
-		opts = append(opts, app.WithIssuer(keys))
+		opts = append(opts, app.WithIssuer(keys), app.WithCredentials(keys))
 		if madeKey {
 			fmt.Fprintf(out, "made a new master key in %s: keep it, backed up apart from the database; without it the issuer's keys cannot be used\n", keyFile)
 		}

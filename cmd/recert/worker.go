@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -35,6 +36,9 @@ type workerFlags struct {
 	poll time.Duration
 	// metricsAddr, for `recert worker`, is where it serves /metrics.
 	metricsAddr string
+	// keyFile and publicURL, for `recert worker`, are serve's: the issuer's
+	// keys sign the credentials the worker issues.
+	keyFile, publicURL string
 }
 
 func (f *workerFlags) register(cmd *cobra.Command, serving bool) {
@@ -127,6 +131,8 @@ func newWorker() *cobra.Command {
 	dbFlag(cmd.Flags(), &db)
 	f.register(cmd, false)
 	cmd.Flags().StringVar(&f.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics (jobs, notifications, queue depth); off when empty")
+	cmd.Flags().StringVar(&f.keyFile, "key-file", "", "the master key of the issuer's signing keys, as serve's (default: recert.key beside a SQLite database); RECERT_KEY instead when set")
+	cmd.Flags().StringVar(&f.publicURL, "public-url", "", "the server's public URL, as serve's, which names the issuer")
 	return cmd
 }
 
@@ -146,7 +152,20 @@ func runWorker(ctx context.Context, db string, f workerFlags, clock func() time.
 	if err != nil {
 		return err
 	}
-	a := app.New(st, append(p.opts, app.WithClock(now))...)
+	opts := append(p.opts, app.WithClock(now))
+	keyFile := f.keyFile
+	if keyFile == "" && !spec.postgres {
+		keyFile = filepath.Join(filepath.Dir(spec.open), defaultKeyFile)
+	}
+	if keyFile != "" || os.Getenv("RECERT_KEY") != "" {
+		// serve's default address, so that both name the same issuer.
+		keys, _, err := openIssuer(ctx, st, keyFile, issuerURL(f.publicURL, "127.0.0.1:8080"))
+		if err != nil {
+			return scrub(fmt.Errorf("the issuer's keys: %w", err), spec.password)
+		}
+		opts = append(opts, app.WithIssuer(keys), app.WithCredentials(keys))
+	}
+	a := app.New(st, opts...)
 	q, err := openQueue(st, a, clock, f, p.metrics, log, false)
 	if err != nil {
 		return scrub(fmt.Errorf("starting the queue on %s: %w", spec.display, err), spec.password)
