@@ -185,3 +185,24 @@ func dayStart(date string, zone *time.Location) (time.Time, error) {
 	t, err := time.ParseInLocation("2006-01-02", d.String(), zone)
 	return t.UTC(), err
 }
+
+// Credentials lists a candidate's credentials, both forms of each, oldest
+// first: the candidate or staff.
+func (a *App) Credentials(ctx context.Context, pr Principal, candidate string, p ledger.Page) ([]ledger.IssuedCredential, error) {
+	if !pr.canSeeCandidate(candidate) || pr.Role == RoleCenter {
+		return nil, hidden("candidate " + candidate)
+	}
+	if err := checkCursor(p); err != nil {
+		return nil, err
+	}
+	var out []ledger.IssuedCredential
+	err := a.store.View(ctx, func(tx ledger.Tx) error {
+		if _, err := tx.Candidate(ctx, candidate); err != nil {
+			return storeErr(err, "candidate "+candidate)
+		}
+		var err error
+		out, err = tx.ListCredentials(ctx, ledger.CredentialFilter{Candidate: candidate}, p)
+		return storeErr(err, "credentials of "+candidate)
+	})
+	return out, err
+}

@@ -91,6 +91,13 @@ func TestIssuedOnEarningAndRenewal(t *testing.T) {
 			return latest
 		}
 		first := pass(time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC), 812)
+		mine, err := a.Credentials(ctx, app.Principal{Role: app.RoleCandidate, Subject: "ada", TokenID: "t"}, "ada", ledger.Page{Limit: 10})
+		if err != nil || len(mine) != 1 || mine[0].JWT != first.JWT {
+			t.Fatalf("ada's own credentials: %d, %v; want the one issued", len(mine), err)
+		}
+		if _, err := a.Credentials(ctx, app.Principal{Role: app.RoleCandidate, Subject: "bob", TokenID: "t"}, "ada", ledger.Page{Limit: 10}); app.ErrorCode(err) != app.CodeNotFound {
+			t.Fatalf("another candidate reading ada's credentials: %v; want not found", err)
+		}
 		v := verify.Verifier{
 			Key:            func(vm string) (crypto.PublicKey, error) { return ks.PublicKey(vm) },
 			Trusted:        func(i string) bool { return i == ks.DID() },

@@ -188,6 +188,7 @@ var roleTable = map[string]roleCase{
 	}, func(*fixture) any { return map[string]any{"reason": "results invalidated by a security review"} }), staffOnly(200)},
 	// Preferences and calendar feeds are the candidate's own: a center
 	// sees them not even for its own candidates (app refuses RoleCenter).
+	"GET /v1/candidates/{id}/credentials": {get(func(f *fixture) string { return "/v1/candidates/" + f.candA + "/credentials" }), candidateRecords(200)},
 	"GET /v1/candidates/{id}/preferences": {get(func(f *fixture) string { return "/v1/candidates/" + f.candA + "/preferences" }), candidateRecords(200)},
 	"PUT /v1/candidates/{id}/preferences": {func(f *fixture) req {
 		return req{Method: "PUT", Path: "/v1/candidates/" + f.candA + "/preferences", Body: map[string]any{"channels": []string{"email"}}}

@@ -54,6 +54,7 @@ var routes = []route{
 	{"GET", "/v1/candidates/{id}/certifications/{cert}/options", false, recertifyOptions},
 	{"POST", "/v1/candidates/{id}/decide", false, decide},
 	{"POST", "/v1/candidates/{id}/certifications/{cert}/revoke", false, revoke},
+	{"GET", "/v1/candidates/{id}/credentials", false, listCredentials},
 	{"GET", "/v1/candidates/{id}/preferences", false, getPreferences},
 	{"PUT", "/v1/candidates/{id}/preferences", false, putPreferences},
 	{"POST", "/v1/candidates/{id}/calendar", false, createCalendar},

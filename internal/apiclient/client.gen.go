@@ -146,6 +146,27 @@ func (e ConsequenceKind) Valid() bool {
 	}
 }
 
+// Defines values for CredentialStatus.
+const (
+	CredentialStatusActive    CredentialStatus = "active"
+	CredentialStatusRevoked   CredentialStatus = "revoked"
+	CredentialStatusSuspended CredentialStatus = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the CredentialStatus enum.
+func (e CredentialStatus) Valid() bool {
+	switch e {
+	case CredentialStatusActive:
+		return true
+	case CredentialStatusRevoked:
+		return true
+	case CredentialStatusSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DecisionAction.
 const (
 	DecisionActionBook             DecisionAction = "book"
@@ -816,6 +837,39 @@ type Consequence struct {
 
 // ConsequenceKind defines model for Consequence.Kind.
 type ConsequenceKind string
+
+// Credential One issued credential in both securing forms, with the status recert keeps (a status list carries no reason).
+type Credential struct {
+	// AwardedDate The first grant, kept on renewal.
+	AwardedDate   time.Time `json:"awarded_date"`
+	Certification string    `json:"certification"`
+
+	// Document The OpenBadgeCredential with its Data Integrity proof.
+	Document map[string]interface{} `json:"document"`
+	Id       string                 `json:"id"`
+	IssuedAt time.Time              `json:"issued_at"`
+
+	// Jwt The same credential as a VC-JWT (typ vc+jwt).
+	Jwt    string           `json:"jwt"`
+	Reason *string          `json:"reason"`
+	Status CredentialStatus `json:"status"`
+
+	// Supersedes The credential this renewal replaces.
+	Supersedes *string    `json:"supersedes"`
+	ValidFrom  time.Time  `json:"valid_from"`
+	ValidUntil *time.Time `json:"valid_until"`
+}
+
+// CredentialStatus defines model for Credential.Status.
+type CredentialStatus string
+
+// CredentialPage A page of a candidate's credentials, oldest first.
+type CredentialPage struct {
+	Items []Credential `json:"items"`
+
+	// Next The cursor of the next page (pass it as ?after=), or null on the last page. Opaque.
+	Next *string `json:"next"`
+}
 
 // Date YYYY-MM-DD, a calendar date in the candidate's time zone.
 type Date = openapi_types.Date
@@ -1544,6 +1598,15 @@ type RevokeCertificationParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListCredentialsParams defines parameters for ListCredentials.
+type ListCredentialsParams struct {
+	// Limit Page size, 1-500; default 50.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After The next cursor of the previous page.
+	After *After `form:"after,omitempty" json:"after,omitempty"`
+}
+
 // DecideParams defines parameters for Decide.
 type DecideParams struct {
 	// IdempotencyKey Makes a retry safe: a repeat with the same key and request gets the first response again, with Idempotent-Replayed: true, and does nothing twice; the same key with another request is 422 idempotency_key_reused. Keys are per token, at most 255 characters.
@@ -2071,6 +2134,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/candidates/{id}/certifications/{cert}/revoke (the `RevokeCertification` operationId).
 	RevokeCertification(ctx context.Context, id CandidateID, cert Cert, params *RevokeCertificationParams, body RevokeCertificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListCredentials A candidate's verifiable credentials
+	//
+	// Every Open Badges 3.0 credential issued for the candidate's certification terms, oldest first, each in both securing forms: the JSON-LD document with its eddsa-rdfc-2022 proof, and the VC-JWT. Staff, or the candidate themself; anyone else gets 404.
+	//
+	// Corresponds with GET /v1/candidates/{id}/credentials (the `ListCredentials` operationId).
+	ListCredentials(ctx context.Context, id CandidateID, params *ListCredentialsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DecideWithBody Ask the engine a question
 	//
@@ -2958,6 +3028,23 @@ func (c *Client) RevokeCertificationWithBody(ctx context.Context, id CandidateID
 // Corresponds with POST /v1/candidates/{id}/certifications/{cert}/revoke (the `RevokeCertification` operationId).
 func (c *Client) RevokeCertification(ctx context.Context, id CandidateID, cert Cert, params *RevokeCertificationParams, body RevokeCertificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRevokeCertificationRequest(c.Server, id, cert, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCredentials A candidate's verifiable credentials
+//
+// Every Open Badges 3.0 credential issued for the candidate's certification terms, oldest first, each in both securing forms: the JSON-LD document with its eddsa-rdfc-2022 proof, and the VC-JWT. Staff, or the candidate themself; anyone else gets 404.
+//
+// Corresponds with GET /v1/candidates/{id}/credentials (the `ListCredentials` operationId).
+func (c *Client) ListCredentials(ctx context.Context, id CandidateID, params *ListCredentialsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCredentialsRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4848,6 +4935,79 @@ func NewRevokeCertificationRequestWithBody(server string, id CandidateID, cert C
 	return req, nil
 }
 
+// NewListCredentialsRequest constructs an http.Request for the ListCredentials method
+func NewListCredentialsRequest(server string, id CandidateID, params *ListCredentialsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/candidates/%s/credentials", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewDecideRequest calls the generic Decide builder with application/json body
 func NewDecideRequest(server string, id CandidateID, params *DecideParams, body DecideJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -6711,6 +6871,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/candidates/{id}/certifications/{cert}/revoke (the `RevokeCertification` operationId).
 	RevokeCertificationWithResponse(ctx context.Context, id CandidateID, cert Cert, params *RevokeCertificationParams, body RevokeCertificationJSONRequestBody, reqEditors ...RequestEditorFn) (*RevokeCertificationResponse, error)
+
+	// ListCredentialsWithResponse A candidate's verifiable credentials
+	//
+	// Every Open Badges 3.0 credential issued for the candidate's certification terms, oldest first, each in both securing forms: the JSON-LD document with its eddsa-rdfc-2022 proof, and the VC-JWT. Staff, or the candidate themself; anyone else gets 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/candidates/{id}/credentials (the `ListCredentials` operationId).
+	ListCredentialsWithResponse(ctx context.Context, id CandidateID, params *ListCredentialsParams, reqEditors ...RequestEditorFn) (*ListCredentialsResponse, error)
 
 	// DecideWithBodyWithResponse Ask the engine a question
 	//
@@ -9202,6 +9371,96 @@ func (r RevokeCertificationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RevokeCertificationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListCredentialsResponse429Headers the declared response headers of an HTTP 429 response for ListCredentials
+type ListCredentialsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListCredentialsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CredentialPage
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCredentialsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCredentialsResponse) GetJSON200() *CredentialPage {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListCredentialsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListCredentialsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListCredentialsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListCredentialsResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListCredentialsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListCredentialsResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCredentialsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCredentialsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCredentialsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCredentialsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -12698,6 +12957,21 @@ func (c *ClientWithResponses) RevokeCertificationWithResponse(ctx context.Contex
 	return ParseRevokeCertificationResponse(rsp)
 }
 
+// ListCredentialsWithResponse A candidate's verifiable credentials
+//
+// Every Open Badges 3.0 credential issued for the candidate's certification terms, oldest first, each in both securing forms: the JSON-LD document with its eddsa-rdfc-2022 proof, and the VC-JWT. Staff, or the candidate themself; anyone else gets 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/candidates/{id}/credentials (the `ListCredentials` operationId).
+func (c *ClientWithResponses) ListCredentialsWithResponse(ctx context.Context, id CandidateID, params *ListCredentialsParams, reqEditors ...RequestEditorFn) (*ListCredentialsResponse, error) {
+	rsp, err := c.ListCredentials(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCredentialsResponse(rsp)
+}
+
 // DecideWithBodyWithResponse Ask the engine a question
 //
 // Any question of recert decide (book, cancel, reschedule, status, recertify_options, score), answered now with the explanation. Changes nothing: a refused book is 200 with allowed false.
@@ -15321,6 +15595,87 @@ func ParseRevokeCertificationResponse(rsp *http.Response) (*RevokeCertificationR
 		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers RevokeCertificationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListCredentialsResponse parses an HTTP response from a ListCredentialsWithResponse call
+func ParseListCredentialsResponse(rsp *http.Response) (*ListCredentialsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCredentialsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CredentialPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListCredentialsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

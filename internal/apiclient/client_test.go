@@ -140,6 +140,9 @@ func TestEveryOperation(t *testing.T) {
 	if len(standing.Certifications) != 1 || standing.Certifications[0].Certification != "cloud-practitioner" {
 		t.Fatalf("standing: %+v", standing.Certifications)
 	}
+	if creds := must(c.ListCredentialsWithResponse(ctx, "ada", nil))(t).JSON200; creds == nil {
+		t.Fatal("credentials: no page")
+	}
 	if fees := must(c.ListFeesWithResponse(ctx, "ada", nil))(t).JSON200; len(fees.Items) == 0 {
 		t.Fatal("fees: none")
 	}
