@@ -46,16 +46,14 @@ func (w *locked) queueCredentials(v ledger.View) error {
 		return nil
 	}
 	var jobs []Job
-	for _, ev := range w.staged {
+	// The staged events are the last of the locked stream's, decoded.
+	evs := w.s.events
+	for _, ev := range evs[len(evs)-len(w.staged):] {
 		if ev.Type != EvCertEarned && ev.Type != EvCertRenewed {
 			continue
 		}
-		d, err := decodeEvents([]ledger.Event{ev})
-		if err != nil || len(d) == 0 {
-			continue
-		}
 		for _, c := range v.Certifications {
-			if c.Certification == d[0].D.Certification && !c.Revoked {
+			if c.Certification == ev.D.Certification && !c.Revoked {
 				jobs = append(jobs, Job{Kind: JobCredential, Candidate: w.s.cand.ID, Certification: c.Certification, Term: c.BasisDate})
 			}
 		}

@@ -126,17 +126,23 @@ func lapsed(n ledger.Notice, at time.Time) bool {
 	return !n.Until.IsZero() && !at.Before(n.Until)
 }
 
+// identityHash is the SHA-256 of a notice's identity on a channel, which
+// the Message-ID and the sent record's id are both made from.
+func identityHash(n ledger.Notice, channel string) [32]byte {
+	return sha256.Sum256([]byte(n.Candidate + "\x00" + n.Kind + "\x00" + n.Subject + "\x00" + n.Due.UTC().Format(time.RFC3339Nano) + "\x00" + channel))
+}
+
 // messageID is the Message-ID of a notice's mail: derived from its identity
 // alone, so every attempt (and a second worker) sends the same one and a
 // receiver can tell a duplicate.
 func (a *App) messageID(n ledger.Notice, channel string) string {
-	h := sha256.Sum256([]byte(n.Candidate + "\x00" + n.Kind + "\x00" + n.Subject + "\x00" + n.Due.UTC().Format(time.RFC3339Nano) + "\x00" + channel))
+	h := identityHash(n, channel)
 	return "<" + hex.EncodeToString(h[:16]) + "@" + a.mailDomain + ">"
 }
 
 // notificationID names the sent record of a notice on a channel; like the
 // Message-ID it follows from the identity, so it doubles as the webhook-id.
 func notificationID(n ledger.Notice, channel string) string {
-	h := sha256.Sum256([]byte(n.Candidate + "\x00" + n.Kind + "\x00" + n.Subject + "\x00" + n.Due.UTC().Format(time.RFC3339Nano) + "\x00" + channel))
+	h := identityHash(n, channel)
 	return "msg_" + hex.EncodeToString(h[:12])
 }

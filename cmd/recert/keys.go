@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -62,14 +63,29 @@ func issuerURL(publicURL, addr string) string {
 	return "http://localhost:" + port
 }
 
-// openIssuer unseals (on first start: makes) the issuer's keys.
-func openIssuer(ctx context.Context, st ledger.Store, keyFile, publicURL string) (*credential.Keys, bool, error) {
-	master, made, err := masterKey(keyFile, true)
-	if err != nil {
-		return nil, false, err
+// openIssuer unseals (on first start: makes) the issuer's keys, from
+// RECERT_KEY or the key file: the one given, or recert.key beside a SQLite
+// database. On PostgreSQL without either it returns nil: no credentials.
+// made is the key file it made, if it made one.
+func openIssuer(ctx context.Context, st ledger.Store, spec dbSpec, keyFile, publicURL string) (ks *credential.Keys, made string, err error) {
+	if keyFile == "" && !spec.postgres {
+		keyFile = filepath.Join(filepath.Dir(spec.open), defaultKeyFile)
 	}
-	ks, err := credential.OpenKeys(ctx, st, master, publicURL, time.Now())
-	return ks, made, err
+	if keyFile == "" && os.Getenv("RECERT_KEY") == "" {
+		return nil, "", nil
+	}
+	master, fresh, err := masterKey(keyFile, true)
+	if err != nil {
+		return nil, "", err
+	}
+	ks, err = credential.OpenKeys(ctx, st, master, publicURL, time.Now())
+	if err != nil {
+		return nil, "", scrub(fmt.Errorf("the issuer's keys: %w", err), spec.password)
+	}
+	if fresh {
+		made = keyFile
+	}
+	return ks, made, nil
 }
 
 func newKeys() *cobra.Command {

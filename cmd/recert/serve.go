@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -95,21 +94,17 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 	}
 	// The issuer's keys: made on first start, sealed under the master key
 	// (RECERT_KEY or the key file), published at /.well-known/.
-	keyFile := c.keyFile
-	if keyFile == "" && !spec.postgres {
-		keyFile = filepath.Join(filepath.Dir(spec.open), defaultKeyFile)
-	}
-	if keyFile != "" || os.Getenv("RECERT_KEY") != "" {
-		keys, madeKey, err := openIssuer(ctx, st, keyFile, issuerURL(c.publicURL, c.addr))
-		if err != nil {
-			return scrub(fmt.Errorf("the issuer's keys: %w", err), spec.password)
-		}
-		opts = append(opts, app.WithIssuer(keys), app.WithCredentials(keys))
-		if madeKey {
-			fmt.Fprintf(out, "made a new master key in %s: keep it, backed up apart from the database; without it the issuer's keys cannot be used\n", keyFile)
-		}
-	} else {
+	keys, made, err := openIssuer(ctx, st, spec, c.keyFile, issuerURL(c.publicURL, c.addr))
+	switch {
+	case err != nil:
+		return err
+	case keys == nil:
 		fmt.Fprintln(out, "credentials: off (set RECERT_KEY or --key-file to issue them)")
+	default:
+		opts = append(opts, app.WithIssuer(keys), app.WithCredentials(keys))
+	}
+	if made != "" {
+		fmt.Fprintf(out, "made a new master key in %s: keep it, backed up apart from the database; without it the issuer's keys cannot be used\n", made)
 	}
 	a := app.New(st, opts...)
 	if err := a.Ready(ctx); err != nil {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
@@ -153,16 +152,12 @@ func runWorker(ctx context.Context, db string, f workerFlags, clock func() time.
 		return err
 	}
 	opts := append(p.opts, app.WithClock(now))
-	keyFile := f.keyFile
-	if keyFile == "" && !spec.postgres {
-		keyFile = filepath.Join(filepath.Dir(spec.open), defaultKeyFile)
+	// serve's default address, so that both name the same issuer.
+	keys, _, err := openIssuer(ctx, st, spec, f.keyFile, issuerURL(f.publicURL, "127.0.0.1:8080"))
+	if err != nil {
+		return err
 	}
-	if keyFile != "" || os.Getenv("RECERT_KEY") != "" {
-		// serve's default address, so that both name the same issuer.
-		keys, _, err := openIssuer(ctx, st, keyFile, issuerURL(f.publicURL, "127.0.0.1:8080"))
-		if err != nil {
-			return scrub(fmt.Errorf("the issuer's keys: %w", err), spec.password)
-		}
+	if keys != nil {
 		opts = append(opts, app.WithIssuer(keys), app.WithCredentials(keys))
 	}
 	a := app.New(st, opts...)
