@@ -30,7 +30,7 @@ var allowed = map[string][]string{
 	"internal/pgtest":   {},
 	"internal/loadgen":  {},
 	"app":               {"policy", "ledger", "definition", "programs"},
-	"httpapi":           {"app", "ledger", "policy"},
+	"httpapi":           {"app", "ledger", "policy", "internal/httpstatus"},
 	"calendar":          {"app"},
 	"metrics":           {},
 	"queue":             {"app", "ledger", "ledger/sqlite", "ledger/postgres"},
@@ -39,6 +39,10 @@ var allowed = map[string][]string{
 	// The client generated from httpapi/openapi.json: it talks HTTP, so it
 	// imports nothing of the server.
 	"internal/apiclient": {},
+
+	// THE table from error codes to HTTP statuses, shared by the API and
+	// the pages.
+	"internal/httpstatus": {"app"},
 
 	// The notification channels: adapters filling app's interfaces.
 	"notify/mail":    {"app", "ledger"},

@@ -6,54 +6,12 @@ import (
 	"net/http"
 
 	"github.com/recert/recert/app"
+	"github.com/recert/recert/internal/httpstatus"
 )
 
-// Codes of errors that only the HTTP layer can make: they are about the
-// request as HTTP (its size, its media type, a missing header), not about
-// a use case. They are app.Codes so that one table maps every error to
-// its status.
-const (
-	codeMethodNotAllowed     app.Code = "method_not_allowed"
-	codeTooLarge             app.Code = "too_large"
-	codeUnsupportedMedia     app.Code = "unsupported_media_type"
-	codePreconditionRequired app.Code = "precondition_required"
-	codeUnavailable          app.Code = "unavailable"
-	// codeTooManyRequests is 429: too many failed authentications from
-	// the client's address, or request bodies in flight holding all the
-	// memory they may. Either way the answer has Retry-After.
-	codeTooManyRequests app.Code = "too_many_requests"
-)
-
-// kind is what the one table knows about a code: its status and the
-// problem's title, which is the same for every occurrence (RFC 9457 3.1.3).
-type kind struct {
-	status int
-	title  string
-}
-
-// kinds is THE table from error codes to HTTP statuses. Every error
-// response is written from it, so a code cannot answer 409 in one handler
-// and 422 in another. A code missing here answers 500: the test of this
-// table lists app's codes, so a new one fails it until it is placed.
-var kinds = map[app.Code]kind{
-	app.CodeInvalid:           {http.StatusBadRequest, "The request is not valid"},
-	app.CodeUnauthenticated:   {http.StatusUnauthorized, "A valid bearer token is required"},
-	app.CodeForbidden:         {http.StatusForbidden, "This token may not do that"},
-	app.CodeNotFound:          {http.StatusNotFound, "Not found"},
-	codeMethodNotAllowed:      {http.StatusMethodNotAllowed, "Method not allowed"},
-	app.CodeExists:            {http.StatusConflict, "It already exists"},
-	app.CodeConflict:          {http.StatusConflict, "A concurrent change won; try again"},
-	app.CodeSlotFull:          {http.StatusConflict, "No seat is left in that slot"},
-	app.CodePrecondition:      {http.StatusPreconditionFailed, "It has changed since it was read"},
-	codeTooLarge:              {http.StatusRequestEntityTooLarge, "The request body is too large"},
-	codeUnsupportedMedia:      {http.StatusUnsupportedMediaType, "Unsupported media type"},
-	app.CodeIdempotencyReused: {http.StatusUnprocessableEntity, "The Idempotency-Key was used for another request"},
-	app.CodeRefused:           {http.StatusUnprocessableEntity, "The program's rules refuse it"},
-	codePreconditionRequired:  {http.StatusPreconditionRequired, "If-Match is required"},
-	codeTooManyRequests:       {http.StatusTooManyRequests, "Too many requests; retry after the time Retry-After gives"},
-	app.CodeInternal:          {http.StatusInternalServerError, "Internal server error"},
-	codeUnavailable:           {http.StatusServiceUnavailable, "The service is not ready"},
-}
+// kinds is THE table from error codes to HTTP statuses, shared with the
+// pages (internal/httpstatus). Every error response is written from it.
+var kinds = httpstatus.Table
 
 // problemType is the problem type URI of a code. tag: URIs name a type
 // without promising a page behind it (RFC 9457 4.1 suggests them); the
@@ -115,25 +73,25 @@ func (s *server) problemBody(r *http.Request, err error) (int, []byte) {
 	if !ok {
 		k = kinds[app.CodeInternal]
 	}
-	p := problem{Type: problemType(e.Code), Title: k.title, Status: k.status, Detail: e.Message, Instance: r.URL.Path,
+	p := problem{Type: problemType(e.Code), Title: k.Title, Status: k.Status, Detail: e.Message, Instance: r.URL.Path,
 		Code: e.Code, Field: e.Field, Reasons: e.Reasons, Explanation: e.Explanation,
 		EarliestDate: e.EarliestDate, RetryAt: e.RetryAt, Program: e.Program, Decision: e.Decision}
-	if k.status >= 500 && e.Code != codeUnavailable {
+	if k.Status >= 500 && e.Code != httpstatus.Unavailable {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "code", string(e.Code), "error", err)
-		p.Code, p.Type, p.Title, p.Field = app.CodeInternal, problemType(app.CodeInternal), kinds[app.CodeInternal].title, ""
+		p.Code, p.Type, p.Title, p.Field = app.CodeInternal, problemType(app.CodeInternal), kinds[app.CodeInternal].Title, ""
 		p.Detail = "the server failed to answer; the cause has been logged"
 	}
 	if p.Detail == "" {
-		p.Detail = k.title
+		p.Detail = k.Title
 	}
 	body, _ := json.Marshal(p) // problem has only strings, ints and string slices
-	return k.status, body
+	return k.Status, body
 }
 
 // statusOf reads the table as the tests of the table do.
 func statusOf(code app.Code) int {
 	if k, ok := kinds[code]; ok {
-		return k.status
+		return k.Status
 	}
 	return http.StatusInternalServerError
 }

@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/recert/recert/app"
+	"github.com/recert/recert/internal/httpstatus"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -288,7 +289,7 @@ func resolveParams(t *testing.T, path string, op operation) []parameter {
 func declaredCodes(t *testing.T) map[app.Code]string {
 	t.Helper()
 	out := map[app.Code]string{}
-	for dir, typ := range map[string]string{"../app": "Code", ".": "app.Code"} {
+	for dir, typ := range map[string]string{"../app": "Code", ".": "app.Code", "../internal/httpstatus": "app.Code"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)
@@ -339,8 +340,8 @@ func TestStatusTable(t *testing.T) {
 		app.CodeInvalid: 400, app.CodeUnauthenticated: 401, app.CodeForbidden: 403, app.CodeNotFound: 404,
 		app.CodeExists: 409, app.CodeConflict: 409, app.CodePrecondition: 412, app.CodeIdempotencyReused: 422,
 		app.CodeRefused: 422, app.CodeSlotFull: 409, app.CodeInternal: 500,
-		codeMethodNotAllowed: 405, codeTooLarge: 413, codeUnsupportedMedia: 415, codePreconditionRequired: 428,
-		codeTooManyRequests: 429, codeUnavailable: 503,
+		httpstatus.MethodNotAllowed: 405, httpstatus.TooLarge: 413, httpstatus.UnsupportedMedia: 415, httpstatus.PreconditionRequired: 428,
+		httpstatus.TooManyRequests: 429, httpstatus.Unavailable: 503,
 	}
 	declared := declaredCodes(t)
 	for c, where := range declared {

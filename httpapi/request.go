@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/recert/recert/app"
+	"github.com/recert/recert/internal/httpstatus"
 	"github.com/recert/recert/ledger"
 )
 
@@ -28,10 +29,10 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, types ...stri
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || !accepts(types, mt) {
-			return nil, fail(codeUnsupportedMedia, "Content-Type", fmt.Sprintf("send the body as %s, not %q", strings.Join(types, " or "), ct))
+			return nil, fail(httpstatus.UnsupportedMedia, "Content-Type", fmt.Sprintf("send the body as %s, not %q", strings.Join(types, " or "), ct))
 		}
 	}
-	tooLarge := fail(codeTooLarge, "", fmt.Sprintf("the body is larger than %d bytes", limit))
+	tooLarge := fail(httpstatus.TooLarge, "", fmt.Sprintf("the body is larger than %d bytes", limit))
 	if r.ContentLength > limit {
 		return nil, tooLarge
 	}
@@ -41,7 +42,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, types ...stri
 	}
 	if !reserve(r.Context(), size) {
 		w.Header().Set("Retry-After", "1")
-		return nil, fail(codeTooManyRequests, "", "the server is reading as many request bodies as it may at once; retry after a second")
+		return nil, fail(httpstatus.TooManyRequests, "", "the server is reading as many request bodies as it may at once; retry after a second")
 	}
 	b, over, err := readAtMost(http.MaxBytesReader(w, r.Body, limit), size)
 	var maxErr *http.MaxBytesError
@@ -189,7 +190,7 @@ func ifMatch(r *http.Request, required bool) (int64, error) {
 	v := strings.TrimSpace(r.Header.Get("If-Match"))
 	if v == "" {
 		if required {
-			return 0, fail(codePreconditionRequired, "If-Match", "send If-Match with the ETag of the version you read")
+			return 0, fail(httpstatus.PreconditionRequired, "If-Match", "send If-Match with the ETag of the version you read")
 		}
 		return 0, nil
 	}

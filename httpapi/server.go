@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/recert/recert/app"
+	"github.com/recert/recert/internal/httpstatus"
 )
 
 // Options configures the API. The zero value is a server with the
@@ -150,7 +151,7 @@ func (s *server) route(w http.ResponseWriter, r *http.Request) string {
 	h.ServeHTTP(rec, r)
 	if rec.status == http.StatusMethodNotAllowed {
 		w.Header()["Allow"] = rec.header["Allow"]
-		s.writeProblem(w, r, fail(codeMethodNotAllowed, "", r.Method+" is not allowed on "+r.URL.Path+"; see the Allow header"))
+		s.writeProblem(w, r, fail(httpstatus.MethodNotAllowed, "", r.Method+" is not allowed on "+r.URL.Path+"; see the Allow header"))
 		return ""
 	}
 	s.writeProblem(w, r, fail(app.CodeNotFound, "", "no route for "+r.Method+" "+r.URL.Path))
@@ -241,7 +242,7 @@ func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (app.Princ
 	if d := s.limit.wait(client); d > 0 {
 		after := retryAfter(d)
 		w.Header().Set("Retry-After", after)
-		return app.Principal{}, fail(codeTooManyRequests, "Authorization",
+		return app.Principal{}, fail(httpstatus.TooManyRequests, "Authorization",
 			"too many tokens that are not valid came from this address; retry after "+after+" seconds")
 	}
 	pr, err := s.app.Authenticate(r.Context(), strings.TrimSpace(token))
@@ -256,7 +257,7 @@ func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (app.Princ
 func healthz(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err := s.app.Ready(r.Context()); err != nil {
 		s.log.WarnContext(r.Context(), "not ready", "error", err)
-		return fail(codeUnavailable, "", "the store does not answer yet")
+		return fail(httpstatus.Unavailable, "", "the store does not answer yet")
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
