@@ -20,6 +20,7 @@ import (
 	"github.com/recert/recert/app"
 	"github.com/recert/recert/definition"
 	"github.com/recert/recert/httpapi"
+	"github.com/recert/recert/web"
 )
 
 func newServe() *cobra.Command {
@@ -142,8 +143,9 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler: httpapi.New(a, httpapi.Options{Logger: log, PublicURL: strings.TrimRight(c.publicURL, "/"),
+		Handler: site(httpapi.New(a, httpapi.Options{Logger: log, PublicURL: strings.TrimRight(c.publicURL, "/"),
 			Observe: parts.metrics.HTTP, Metrics: parts.metrics.Handler()}),
+			web.New(a, web.Options{Logger: log, PublicURL: c.publicURL})),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
