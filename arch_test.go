@@ -33,10 +33,10 @@ var allowed = map[string][]string{
 	"httpapi":           {"app", "ledger", "policy", "internal/httpstatus"},
 	"calendar":          {"app"},
 	// The pages: the API's sibling over app, never importing it.
-	"web": {"app", "ledger", "policy", "internal/httpstatus"},
-	"metrics":           {},
-	"queue":             {"app", "ledger", "ledger/sqlite", "ledger/postgres"},
-	"cmd/recert":        {"*"},
+	"web":        {"app", "ledger", "policy", "internal/httpstatus"},
+	"metrics":    {},
+	"queue":      {"app", "ledger", "ledger/sqlite", "ledger/postgres"},
+	"cmd/recert": {"*"},
 
 	// The client generated from httpapi/openapi.json: it talks HTTP, so it
 	// imports nothing of the server.
