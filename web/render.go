@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/recert/recert/app"
 )
 
 //go:embed all:templates
@@ -67,10 +69,13 @@ func mustParsePages() *pages {
 	return p
 }
 
-// view is what the layout reads; Data is the page's own.
+// view is what the layout reads; Data is the page's own. Me is the
+// signed-in principal (nil for a visitor) and CSRF the token every form
+// carries ({{template "csrf" .}} inside the form).
 type view struct {
-	Title string
-	Data  any
+	Me   *app.Principal
+	CSRF string
+	Data any
 }
 
 // render writes page name with status. It renders into a buffer first, so
@@ -83,7 +88,11 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", view{Data: data}); err != nil {
+	v := view{Data: data}
+	if se, ok := sessionOf(r); ok {
+		v.Me, v.CSRF = &se.Principal, se.CSRF
+	}
+	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		s.log.ErrorContext(r.Context(), "rendering a page", "page", name, "error", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

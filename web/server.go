@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -97,6 +98,11 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var e *app.Error
 	if !errors.As(err, &e) {
 		e = &app.Error{Code: app.CodeInternal, Err: err}
+	}
+	if e.Code == app.CodeUnauthenticated && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		// Sign in, then come back here.
+		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
 	}
 	k := httpstatus.Of(e.Code)
 	msg := e.Message
