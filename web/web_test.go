@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/recert/recert/app"
 	"github.com/recert/recert/ledger/sqlite"
 	"github.com/recert/recert/web"
@@ -88,5 +90,30 @@ func TestUnknownPagesAreNotFoundPages(t *testing.T) {
 		if res.StatusCode != 404 || !strings.Contains(body, "<h1>Not Found</h1>") {
 			t.Errorf("GET %s = %d: %.200s", p, res.StatusCode, body)
 		}
+	}
+}
+
+// parse is body as a document to query (goquery: CSS selectors).
+func parse(t *testing.T, body string) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestPagesAreAccessibleInShape(t *testing.T) {
+	srv, _ := newSite(t)
+	_, body := get(t, srv.URL+"/")
+	d := parse(t, body)
+	if lang, _ := d.Find("html").Attr("lang"); lang != "en" {
+		t.Errorf("html lang %q", lang)
+	}
+	if d.Find("h1").Length() != 1 || d.Find("main").Length() != 1 {
+		t.Errorf("want one h1 and one main, got %d and %d", d.Find("h1").Length(), d.Find("main").Length())
+	}
+	if v, _ := d.Find(`meta[name="viewport"]`).Attr("content"); !strings.Contains(v, "width=device-width") {
+		t.Errorf("viewport %q: the pages must fit a phone", v)
 	}
 }
