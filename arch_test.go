@@ -54,6 +54,9 @@ var allowed = map[string][]string{
 	// joined, still nothing of the server.
 	"credential":        {"app", "credential/dataintegrity", "credential/keyring", "credential/ob", "credential/statuslist", "credential/vcjwt", "ledger"},
 	"credential/verify": {"credential/dataintegrity", "credential/ob", "credential/statuslist", "credential/vcjwt"},
+	// What a verifier outside recert needs around it: DID documents and
+	// status lists fetched (bounded) into a cache directory, read offline.
+	"credential/resolve": {"credential/dataintegrity", "credential/verify"},
 
 	// The issuer's keys, sealed under a master key outside the database.
 	"credential/keyring": {},
