@@ -40,6 +40,11 @@ type Resolver struct {
 	listAge map[string]Entry
 }
 
+// ClockSkew is how far ahead of this machine's clock the publisher's may
+// be: a list signed just now says validFrom the publisher's second, which
+// may be later than the instant a verification began.
+const ClockSkew = time.Minute
+
 // Report is one credential's verification, with what the caller should
 // know beside the result: the certification and holder it names, and
 // warnings (a status list used past its ttl).
@@ -236,7 +241,7 @@ func (r *Resolver) statusList(ctx context.Context, url, issuer string, at time.T
 	if e.Issuer != issuer {
 		return nil, "", fmt.Errorf("cached as a list of %s, not of the issuer %s", e.Issuer, issuer)
 	}
-	m, err := r.listVerifier(ctx, issuer).StatusListCredential([]byte(e.Body), issuer, at)
+	m, err := r.listVerifier(ctx, issuer).StatusListCredential([]byte(e.Body), issuer, at.Add(ClockSkew))
 	if err != nil {
 		return nil, "", fmt.Errorf("the cached copy: %w", err)
 	}
@@ -265,7 +270,7 @@ func (r *Resolver) fetchList(ctx context.Context, url, issuer string) error {
 		return err
 	}
 	now := r.now()
-	m, err := r.listVerifier(ctx, issuer).StatusListCredential(f.Body, issuer, now)
+	m, err := r.listVerifier(ctx, issuer).StatusListCredential(f.Body, issuer, now.Add(ClockSkew))
 	if err != nil {
 		return fmt.Errorf("fetched from %s: %w", url, err)
 	}

@@ -195,3 +195,25 @@ func TestSignedByAnotherIssuer(t *testing.T) {
 		t.Fatalf("signed by another issuer's key: %s %+v; want invalid on the signature", rep.State, rep.Checks)
 	}
 }
+
+// TestListFromTheNearFuture: a list the publisher signed a moment "after"
+// this machine's clock (its second, or a clock a little ahead) is taken;
+// one an hour ahead is not.
+func TestListFromTheNearFuture(t *testing.T) {
+	s := newIssuerServer(t)
+	c := s.issue(t, 5)
+	clk := &clock{time.Date(2027, 1, 4, 12, 0, 0, 0, time.UTC)}
+	s.setFrom(clk.t.Add(30 * time.Second))
+	dir := t.TempDir()
+	if rep := newResolver(dir, true, clk).Verify(context.Background(), []byte(c.JWT)); rep.State != verify.StateActive {
+		t.Fatalf("a list 30 s ahead: %s %+v; want active", rep.State, rep.Checks)
+	}
+	if rep := newResolver(dir, false, clk).Verify(context.Background(), []byte(c.JWT)); rep.State != verify.StateActive {
+		t.Fatalf("a list 30 s ahead, from the cache: %s %+v; want active", rep.State, rep.Checks)
+	}
+	s.setFrom(clk.t.Add(time.Hour))
+	rep := newResolver(t.TempDir(), true, clk).Verify(context.Background(), []byte(c.JWT))
+	if f := failed(rep.Result); rep.State != verify.StateInvalid || !strings.Contains(f.Detail, "not valid before") {
+		t.Fatalf("a list an hour ahead: %s %+v; want invalid", rep.State, rep.Checks)
+	}
+}

@@ -36,11 +36,12 @@ type issuerServer struct {
 	set    map[string][]int  // purpose -> indexes set
 	fixed  map[string][]byte // path -> a body served instead (tampering)
 	hits   map[string]int
+	from   time.Time // the lists' validFrom
 }
 
 func newIssuerServer(t *testing.T) *issuerServer {
 	t.Helper()
-	s := &issuerServer{set: map[string][]int{}, fixed: map[string][]byte{}, hits: map[string]int{}}
+	s := &issuerServer{set: map[string][]int{}, fixed: map[string][]byte{}, hits: map[string]int{}, from: grant}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	u, _ := url.Parse(s.srv.URL)
@@ -64,6 +65,12 @@ func (s *issuerServer) setBits(purpose string, idx ...int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.set[purpose] = idx
+}
+
+func (s *issuerServer) setFrom(t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.from = t
 }
 
 func (s *issuerServer) serveFixed(path string, body []byte) {
@@ -93,7 +100,7 @@ func (s *issuerServer) serve(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(s.doc)
 	case strings.HasPrefix(r.URL.Path, "/status/"):
 		purpose := strings.TrimPrefix(r.URL.Path, "/status/")
-		b, err := s.issuer.SignStatusList(credential.StatusList{URL: s.listURL(purpose), Purpose: purpose, Set: s.set[purpose]}, grant, listTTL)
+		b, err := s.issuer.SignStatusList(credential.StatusList{URL: s.listURL(purpose), Purpose: purpose, Set: s.set[purpose]}, s.from, listTTL)
 		if err != nil {
 			http.Error(w, err.Error(), 500)
 			return
