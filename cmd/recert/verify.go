@@ -14,8 +14,8 @@ import (
 	"github.com/recert/recert/credential/verify"
 )
 
-const verifyLong = `verify checks each FILE (- for stdin), one credential each: a VC-JWT as
-GET /v1/credentials/{id}/jwt gives it, or the JSON credential with its Data Integrity proof.
+const verifyLong = `verify checks each FILE (- for stdin), one credential each: a VC-JWT (the compact token, as in
+the jwt of GET /v1/candidates/{id}/credentials), or the JSON credential with its Data Integrity proof.
 It checks the signature, the issuer, the OB 3.0 schema, the dates and the status lists, and
 prints FILE: STATE with the issuer, certification, holder and dates, or the check that failed.
 Exit status: 0 when every credential is valid and active (or expiring soon), 1 when any is not

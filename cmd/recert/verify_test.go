@@ -167,12 +167,27 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatalf("verify --json offline after the fetch: exit %d %+v\n%s", code, reports, got)
 	}
 
+	// --trust alone caches the issuer's document: the issuer is known,
+	// its lists are not yet.
+	trusted := filepath.Join(dir, "trusted")
+	if got, err := run(t, "", "verify", "--cache", trusted, "--trust", did); exitCode(t, err) != 0 || !strings.Contains(got, "trusted "+did) {
+		t.Fatalf("verify --trust: %v\n%s", err, got)
+	}
+	got, err = run(t, "", "verify", "--cache", trusted, jwtFile)
+	if code := exitCode(t, err); code != 1 || !strings.Contains(got, "failed:        status: status list "+base+"/status/") || !strings.Contains(got, "not in the cache") {
+		t.Fatalf("verify after --trust only: exit %d; want the status lists missing\n%s", code, got)
+	}
+
 	stop()
 	// Offline, the server gone: the cache from before the revocation
 	// still says active (within its ttl, so without a warning).
 	got, err = run(t, "", "verify", "--cache", before, jwtFile, docFile)
 	if code := exitCode(t, err); code != 0 || strings.Count(got, ": active\n") != 2 || strings.Contains(got, "warning") {
 		t.Fatalf("verify offline on the earlier cache: exit %d\n%s", code, got)
+	}
+
+	if got, err := run(t, c.JWT, "verify", "--cache", before, "-"); exitCode(t, err) != 0 || !strings.Contains(got, "-: active") {
+		t.Fatalf("verify - (stdin) offline: %v\n%s", err, got)
 	}
 
 	// A credential changed after signing fails its signature.
