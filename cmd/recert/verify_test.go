@@ -210,7 +210,7 @@ func TestVerifyCommand(t *testing.T) {
 	}
 	// --fetch with the server gone says what it could not fetch.
 	got, err = run(t, "", "verify", "--cache", filepath.Join(dir, "empty"), "--fetch", jwtFile)
-	if code := exitCode(t, err); code != 1 || !strings.Contains(got, "/.well-known/did.json") {
+	if code := exitCode(t, err); code != 1 || !strings.Contains(got, "failed:        issuer: the issuer's DID document: resolve: GET "+base+"/.well-known/did.json") {
 		t.Fatalf("verify --fetch with the server gone: exit %d\n%s", code, got)
 	}
 }

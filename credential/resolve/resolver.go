@@ -85,7 +85,7 @@ func (r *Resolver) Verify(ctx context.Context, input []byte) Report {
 	at := r.now()
 	var rep Report
 	var signers []string // the DIDs whose keys were asked for
-	var missing error    // a signer's document the cache lacks
+	var missing error    // why a signer's document could not be had
 	issuer := ""
 	v := verify.Verifier{
 		ExpiringWithin: r.ExpiringWithin,
@@ -94,9 +94,7 @@ func (r *Resolver) Verify(ctx context.Context, input []byte) Report {
 			signers = append(signers, did)
 			doc, err := r.document(ctx, did)
 			if err != nil {
-				if errors.Is(err, ErrNotCached) {
-					missing = err
-				}
+				missing = err
 				return nil, err
 			}
 			return doc.Key(vm)
@@ -117,11 +115,16 @@ func (r *Resolver) Verify(ctx context.Context, input []byte) Report {
 	rep.Result = v.Verify(input, at)
 	res := &rep.Result
 	if missing != nil && len(res.Checks) > 0 {
-		// The key could not be looked up because its issuer is unknown
-		// here: that is the issuer check failing, not the signature.
+		// The key could not be looked up because its issuer's document
+		// is not cached (or could not be fetched): that is the issuer
+		// check failing, not the signature.
 		last := &res.Checks[len(res.Checks)-1]
 		if last.Name == verify.CheckSignature && !last.OK {
-			*last = verify.Check{Name: verify.CheckIssuer, Detail: "unknown issuer: " + missing.Error()}
+			detail := "the issuer's DID document: " + missing.Error()
+			if errors.Is(missing, ErrNotCached) {
+				detail = "unknown issuer: " + missing.Error()
+			}
+			*last = verify.Check{Name: verify.CheckIssuer, Detail: detail}
 		}
 	}
 	for _, did := range signers {
