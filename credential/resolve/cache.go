@@ -47,7 +47,7 @@ func (e Entry) Stale(now time.Time) bool { return !now.Before(e.FetchedAt.Add(e.
 type Cache struct{ Dir string }
 
 // ErrNotCached is what Get answers for a document the cache does not hold.
-var ErrNotCached = errNotCached
+var ErrNotCached = errors.New("not in the cache")
 
 // path is the entry's file: a readable stem and a hash of the id, so
 // ids that clean up alike do not share a file.

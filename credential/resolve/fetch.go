@@ -2,7 +2,6 @@ package resolve
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -125,5 +124,3 @@ func maxAge(cc string) time.Duration {
 	}
 	return age
 }
-
-var errNotCached = errors.New("not in the cache")
