@@ -463,5 +463,14 @@ func TestGraceSuspendsCredential(t *testing.T) {
 		if got := f.cred(t, held.ID); got.Status != ledger.CredentialSuspended {
 			t.Fatalf("after rebuild: %+v; want the statuses kept", got)
 		}
+		// The export, credential events and all, reads into another store.
+		other := app.New(stores["sqlite"](t), app.WithClock(f.clk.now))
+		rr, err := app.NewRowReader(strings.NewReader(out.String()), "jsonl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep, err := other.Import(f.ctx, app.System, "export.jsonl", rr, app.ImportOptions{}); err != nil || len(rep.Errors) != 0 {
+			t.Fatalf("import of the export: %+v, %v", rep, err)
+		}
 	})
 }
