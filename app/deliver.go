@@ -40,6 +40,8 @@ func (a *App) Work(ctx context.Context, j Job, attempt int, done Done) error {
 		return a.sweep(ctx, done)
 	case JobCredential:
 		return a.issueCredential(ctx, j, done)
+	case JobCredentialStatus:
+		return a.credentialStatusJob(ctx, j, done)
 	}
 	return fmt.Errorf("app: unknown job kind %q", j.Kind)
 }
@@ -147,6 +149,10 @@ func (w *locked) claimNotice(n ledger.Notice, done Done) (any, error) {
 		if err := w.recordExpiry(n.Subject); err != nil {
 			return nil, err
 		}
+		// It is also the moment a grace period begins, which suspends
+		// the current credential (CredentialStatus): the write brings the
+		// credentials' statuses up to date even when it records nothing.
+		w.resync = true
 	}
 	skip := func(channel, why string) (any, error) {
 		rec := w.newRecord(n, channel)

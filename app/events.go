@@ -34,6 +34,14 @@ const (
 	// EvZoneChanged records a candidate's move to another time zone; the
 	// read models are re-dated in the same transaction (T1, T2).
 	EvZoneChanged = "time_zone_changed"
+	// The status changes of an issued credential (EventData.Credential):
+	// by staff, or automatic (EventData.Automatic) as the engine's
+	// CredentialStatus implies from the certification's state. The engine
+	// reads none of them; the credential's row holds the status and these
+	// its history.
+	EvCredRevoked    = "credential_revoked"
+	EvCredSuspended  = "credential_suspended"
+	EvCredReinstated = "credential_reinstated"
 )
 
 // EventData is every field an event may carry, stored as JSON.
@@ -61,6 +69,12 @@ type EventData struct {
 	// Rule is the program's rule id behind a fee or voucher event, as the
 	// engine's consequence named it.
 	Rule string `json:"rule,omitempty"`
+	// Credential is the issued credential a credential_* event changed;
+	// Automatic marks a change the certification's state made (a grace
+	// period, a revocation, a renewal), which a later automatic change
+	// may undo, unlike one by staff.
+	Credential string `json:"credential,omitempty"`
+	Automatic  bool   `json:"automatic,omitempty"`
 	// Medical marks the refund of a medical exception (R8), which the
 	// engine reads so that a fee is refunded once (R13).
 	Medical bool `json:"medical,omitempty"`

@@ -304,6 +304,9 @@ func (b *batch) flush() error {
 		if err := s.resolve(); err != nil {
 			return err
 		}
+		if err := b.syncCredentials(s); err != nil {
+			return err
+		}
 	}
 	views := make([]ledger.View, len(b.order))
 	projected := make(chan struct{})

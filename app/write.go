@@ -64,6 +64,9 @@ type locked struct {
 	// was made); cached is the projection of s.events, when made.
 	stale  bool
 	cached *ledger.View
+	// resync asks flush to bring the credentials' statuses up to date
+	// though nothing was staged (a credential issued, a grace's end).
+	resync bool
 }
 
 // write runs o through the one write path and returns its response.
@@ -187,6 +190,11 @@ func (w *locked) rezone(loc *time.Location) error {
 // flush appends the staged events after the version that was locked and
 // replaces the candidate's read models.
 func (w *locked) flush() error {
+	if w.s != nil && (len(w.staged) > 0 || w.resync) {
+		if err := w.syncCredentials(); err != nil {
+			return err
+		}
+	}
 	if w.s == nil || len(w.staged) == 0 {
 		return nil
 	}

@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"time"
 
+	"github.com/recert/recert/app"
 	"github.com/recert/recert/ledger"
 )
 
@@ -50,3 +52,71 @@ func listCredentials(s *server, w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
+
+// getCredential is one credential as the list shows it, with its version
+// as the ETag: the holder or staff.
+func getCredential(s *server, w http.ResponseWriter, r *http.Request) error {
+	c, err := s.app.Credential(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(c.Rev))
+	return writeJSON(w, http.StatusOK, credentialOut(c))
+}
+
+// credentialJWT is the VC-JWT as a file to keep or hand on: the holder or
+// staff. Its name says the certification and the credential.
+func credentialJWT(s *server, w http.ResponseWriter, r *http.Request) error {
+	c, err := s.app.Credential(r.Context(), principal(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vc+jwt")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+fileSafe(c.Certification)+"-"+fileSafe(c.ID)+`.jwt"`)
+	w.Header().Set("ETag", etag(c.Rev))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(c.JWT))
+	return nil
+}
+
+// fileSafe keeps the characters of an id that need no quoting in a
+// Content-Disposition filename (ids are letters, digits, - and _ already;
+// this only makes sure).
+func fileSafe(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}
+
+// credentialStatusIn is the body of a credential's status change.
+type credentialStatusIn struct {
+	Reason string `json:"reason"`
+}
+
+// changeCredential is revoke, suspend or reinstate (a method of app.App):
+// staff, with a reason.
+func changeCredential(change func(*app.App, context.Context, app.Principal, string, string) (ledger.IssuedCredential, error)) handler {
+	return func(s *server, w http.ResponseWriter, r *http.Request) error {
+		body, err := readBody(w, r, maxJSONBody, "application/json")
+		if err != nil {
+			return err
+		}
+		var in credentialStatusIn
+		if err := decodeJSON(body, &in, false); err != nil {
+			return err
+		}
+		return s.post(w, r, body, http.StatusOK, as(credentialOut), func(ctx context.Context, pr app.Principal) (any, error) {
+			return change(s.app, ctx, pr, r.PathValue("id"), in.Reason)
+		})
+	}
+}
+
+var (
+	revokeCredential    = changeCredential((*app.App).RevokeCredential)
+	suspendCredential   = changeCredential((*app.App).SuspendCredential)
+	reinstateCredential = changeCredential((*app.App).ReinstateCredential)
+)

@@ -51,6 +51,7 @@ type world struct {
 	srv    *httptest.Server
 	server *server // the handler srv serves, for tests that call it directly
 	admin  string  // the bootstrap admin's secret
+	store  ledger.Store
 }
 
 // newWorld serves the API over the SQLite database at path (created when
@@ -92,7 +93,7 @@ func newWorldOpts(t *testing.T, path string, bootstrap bool, wrap func(ledger.St
 	if opts.Now == nil {
 		opts.Now = c.Now
 	}
-	w := &world{t: t, app: a, clock: c}
+	w := &world{t: t, app: a, clock: c, store: st}
 	w.server = newServer(a, opts)
 	srv := httptest.NewServer(w.server)
 	w.srv = srv

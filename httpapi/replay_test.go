@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/recert/recert/ledger"
 )
 
 // TestEveryPostReplays sends every POST route of the API twice with one
@@ -39,6 +41,9 @@ func TestEveryPostReplays(t *testing.T) {
 	missed := bookFor("c4", "AIF-C01", 5*time.Hour)
 	w.advance(2 * time.Hour)
 	hook := w.must(201, req{Method: "POST", Path: "/v1/webhooks", Token: a, Body: map[string]any{"url": "https://hooks.example.com/recert"}})["id"].(string)
+	seedCredential(t, w, "cred_r", "c1", "ai-practitioner", ledger.CredentialActive, 1)
+	seedCredential(t, w, "cred_s", "c1", "ai-practitioner", ledger.CredentialActive, 2)
+	seedCredential(t, w, "cred_u", "c1", "ai-practitioner", ledger.CredentialSuspended, 3)
 	definition, err := os.ReadFile("../programs/microsoft.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +66,10 @@ func TestEveryPostReplays(t *testing.T) {
 		"/v1/webhooks":                                     {Body: map[string]any{"url": "https://hooks.example.com/other", "kinds": []string{"sitting"}}},
 		"/v1/webhooks/{id}/rotate-secret":                  {Path: "/v1/webhooks/" + hook + "/rotate-secret"},
 		"/v1/candidates/{id}/calendar":                     {Path: "/v1/candidates/c1/calendar"},
+		// A second revoke, suspend or reinstate would be refused (409).
+		"/v1/credentials/{id}/revoke":    {Path: "/v1/credentials/cred_r/revoke", Body: map[string]any{"reason": "issued in error"}},
+		"/v1/credentials/{id}/suspend":   {Path: "/v1/credentials/cred_s/suspend", Body: map[string]any{"reason": "under investigation"}},
+		"/v1/credentials/{id}/reinstate": {Path: "/v1/credentials/cred_u/reinstate", Body: map[string]any{"reason": "cleared"}},
 	}
 	// The revoke needs the certification the result above earns: run the
 	// cases in an order where it exists.

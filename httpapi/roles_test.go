@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recert/recert/ledger"
 	"github.com/recert/recert/programs"
 )
 
@@ -40,6 +41,7 @@ type fixture struct {
 	feed                        string // the path of candidate A's calendar feed
 	webhook                     string // an endpoint's id
 	notification                string // a notification of candidate A (a skipped notice)
+	credActive, credSuspended   string // candidate A's credentials, active and suspended by staff
 	now                         time.Time
 	db                          string // the database file, closed, to copy
 }
@@ -76,6 +78,9 @@ func buildFixture(t *testing.T) *fixture {
 		f.webhook = w.must(201, req{Method: "POST", Path: "/v1/webhooks", Token: w.admin, Body: map[string]any{"url": "https://hooks.example.com/recert"}})["id"].(string)
 		skippedNotice(t, w.app, f.candA, "no-such-certification", f.now.Add(-time.Hour))
 		f.notification = w.must(200, req{Method: "GET", Path: "/v1/notifications", Token: w.admin})["items"].([]any)[0].(map[string]any)["id"].(string)
+		f.credActive, f.credSuspended = "cred_active", "cred_suspended"
+		seedCredential(t, w, f.credActive, f.candA, "ai-practitioner", ledger.CredentialActive, 1)
+		seedCredential(t, w, f.credSuspended, f.candA, "ai-practitioner", ledger.CredentialSuspended, 2)
 	}) // the subtest's cleanup closed the store: the file is whole
 	if t.Failed() {
 		t.FailNow()
@@ -189,6 +194,14 @@ var roleTable = map[string]roleCase{
 	// Preferences and calendar feeds are the candidate's own: a center
 	// sees them not even for its own candidates (app refuses RoleCenter).
 	"GET /v1/candidates/{id}/credentials": {get(func(f *fixture) string { return "/v1/candidates/" + f.candA + "/credentials" }), candidateRecords(200)},
+	"GET /v1/credentials/{id}":            {get(func(f *fixture) string { return "/v1/credentials/" + f.credActive }), candidateRecords(200)},
+	"GET /v1/credentials/{id}/jwt":        {get(func(f *fixture) string { return "/v1/credentials/" + f.credActive + "/jwt" }), candidateRecords(200)},
+	"POST /v1/credentials/{id}/revoke": {post(func(f *fixture) string { return "/v1/credentials/" + f.credActive + "/revoke" },
+		func(*fixture) any { return map[string]any{"reason": "issued in error"} }), staffOnly(200)},
+	"POST /v1/credentials/{id}/suspend": {post(func(f *fixture) string { return "/v1/credentials/" + f.credActive + "/suspend" },
+		func(*fixture) any { return map[string]any{"reason": "under investigation"} }), staffOnly(200)},
+	"POST /v1/credentials/{id}/reinstate": {post(func(f *fixture) string { return "/v1/credentials/" + f.credSuspended + "/reinstate" },
+		func(*fixture) any { return map[string]any{"reason": "cleared"} }), staffOnly(200)},
 	"GET /v1/candidates/{id}/preferences": {get(func(f *fixture) string { return "/v1/candidates/" + f.candA + "/preferences" }), candidateRecords(200)},
 	"PUT /v1/candidates/{id}/preferences": {func(f *fixture) req {
 		return req{Method: "PUT", Path: "/v1/candidates/" + f.candA + "/preferences", Body: map[string]any{"channels": []string{"email"}}}

@@ -83,6 +83,26 @@ func (a credentialArgs) job() app.Job {
 	return app.Job{Kind: app.JobCredential, Candidate: a.Candidate, Certification: a.Certification, Term: a.Term}
 }
 
+// credentialStatusArgs is an app.JobCredentialStatus: the statuses of a
+// certification's credentials brought up to date at At (a grace's end,
+// Term its last day).
+type credentialStatusArgs struct {
+	Candidate     string    `json:"candidate" river:"unique"`
+	Certification string    `json:"certification" river:"unique"`
+	Term          string    `json:"term" river:"unique"`
+	At            time.Time `json:"at"`
+}
+
+func (credentialStatusArgs) Kind() string { return app.JobCredentialStatus }
+
+func (a credentialStatusArgs) key() string {
+	return app.JobCredentialStatus + "\x00" + a.Candidate + "\x00" + a.Certification + "\x00" + a.Term
+}
+
+func (a credentialStatusArgs) job() app.Job {
+	return app.Job{Kind: app.JobCredentialStatus, Candidate: a.Candidate, Certification: a.Certification, Term: a.Term, At: a.At}
+}
+
 // jobArgs is what the workers need of every args type.
 type jobArgs interface {
 	river.JobArgs
@@ -157,6 +177,11 @@ func insertParams(j app.Job, now time.Time) (river.InsertManyParams, error) {
 			return river.InsertManyParams{}, fmt.Errorf("queue: credential job without candidate, certification or term: %+v", j)
 		}
 		args = credentialArgs{Candidate: j.Candidate, Certification: j.Certification, Term: j.Term}
+	case app.JobCredentialStatus:
+		if j.Candidate == "" || j.Certification == "" || j.Term == "" || at.IsZero() {
+			return river.InsertManyParams{}, fmt.Errorf("queue: credential status job without candidate, certification, term or At: %+v", j)
+		}
+		args = credentialStatusArgs{Candidate: j.Candidate, Certification: j.Certification, Term: j.Term, At: at}
 	case app.JobSweep:
 		if at.IsZero() {
 			return river.InsertManyParams{}, fmt.Errorf("queue: sweep job without At")

@@ -47,6 +47,9 @@ func TestInsertParams(t *testing.T) {
 			attempts: otherAttempts, key: "notice\x00c1\x00expiry\x00\x00" + itoa(due.UnixNano())},
 		{name: "webhook", job: app.Job{Kind: app.JobWebhook, Notification: "n", Endpoint: "e"}, attempts: webhookAttempts, key: "webhook\x00n\x00e"},
 		{name: "sweep", job: app.Job{Kind: app.JobSweep, At: now.Add(time.Minute)}, attempts: otherAttempts, scheduled: now.Add(time.Minute), key: "sweep\x00" + itoa(now.Add(time.Minute).UnixNano())},
+		{name: "credential status at a grace's end", job: app.Job{Kind: app.JobCredentialStatus, Candidate: "c1", Certification: "ace", Term: "2027-02-28", At: now.Add(24 * time.Hour)},
+			attempts: otherAttempts, scheduled: now.Add(24 * time.Hour), key: "credential_status\x00c1\x00ace\x002027-02-28"},
+		{name: "credential status without At", job: app.Job{Kind: app.JobCredentialStatus, Candidate: "c1", Certification: "ace", Term: "2027-02-28"}, err: "credential status job without"},
 		{name: "notice without due", job: app.Job{Kind: app.JobNotice, Notice: ledger.Notice{Candidate: "c1", Kind: "expiry"}}, err: "without candidate, kind or due"},
 		{name: "webhook without endpoint", job: app.Job{Kind: app.JobWebhook, Notification: "n"}, err: "without notification or endpoint"},
 		{name: "sweep without At", job: app.Job{Kind: app.JobSweep}, err: "sweep job without At"},
@@ -75,7 +78,8 @@ func TestInsertParams(t *testing.T) {
 			}
 			back := a.job()
 			if back.Kind != tc.job.Kind || back.Notice.Candidate != tc.job.Notice.Candidate || !back.Notice.Due.Equal(tc.job.Notice.Due) ||
-				back.Notification != tc.job.Notification || back.Endpoint != tc.job.Endpoint || !back.At.Equal(tc.job.At) {
+				back.Notification != tc.job.Notification || back.Endpoint != tc.job.Endpoint || !back.At.Equal(tc.job.At) ||
+				back.Candidate != tc.job.Candidate || back.Certification != tc.job.Certification || back.Term != tc.job.Term {
 				t.Errorf("job() = %+v, want %+v", back, tc.job)
 			}
 		})

@@ -871,6 +871,12 @@ type CredentialPage struct {
 	Next *string `json:"next"`
 }
 
+// CredentialStatusRequest defines model for CredentialStatusRequest.
+type CredentialStatusRequest struct {
+	// Reason Why its status changes; kept with the credential and in the candidate's history, never in the status list.
+	Reason string `json:"reason"`
+}
+
 // Date YYYY-MM-DD, a calendar date in the candidate's time zone.
 type Date = openapi_types.Date
 
@@ -1421,6 +1427,9 @@ type CenterID = string
 // Cert defines model for Cert.
 type Cert = string
 
+// CredentialID defines model for CredentialID.
+type CredentialID = string
+
 // FilterCandidate defines model for FilterCandidate.
 type FilterCandidate = string
 
@@ -1649,6 +1658,24 @@ type PatchCenterParams struct {
 	IfMatch IfMatchRequired `json:"If-Match"`
 }
 
+// ReinstateCredentialParams defines parameters for ReinstateCredential.
+type ReinstateCredentialParams struct {
+	// IdempotencyKey Makes a retry safe: a repeat with the same key and request gets the first response again, with Idempotent-Replayed: true, and does nothing twice; the same key with another request is 422 idempotency_key_reused. Keys are per token, at most 255 characters.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RevokeCredentialParams defines parameters for RevokeCredential.
+type RevokeCredentialParams struct {
+	// IdempotencyKey Makes a retry safe: a repeat with the same key and request gets the first response again, with Idempotent-Replayed: true, and does nothing twice; the same key with another request is 422 idempotency_key_reused. Keys are per token, at most 255 characters.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// SuspendCredentialParams defines parameters for SuspendCredential.
+type SuspendCredentialParams struct {
+	// IdempotencyKey Makes a retry safe: a repeat with the same key and request gets the first response again, with Idempotent-Replayed: true, and does nothing twice; the same key with another request is 422 idempotency_key_reused. Keys are per token, at most 255 characters.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	// Limit Page size, 1-500; default 50.
@@ -1787,6 +1814,15 @@ type PatchCenterJSONRequestBody = CenterPatch
 
 // PatchCenterApplicationMergePatchPlusJSONRequestBody defines body for PatchCenter for application/merge-patch+json ContentType.
 type PatchCenterApplicationMergePatchPlusJSONRequestBody = CenterPatch
+
+// ReinstateCredentialJSONRequestBody defines body for ReinstateCredential for application/json ContentType.
+type ReinstateCredentialJSONRequestBody = CredentialStatusRequest
+
+// RevokeCredentialJSONRequestBody defines body for RevokeCredential for application/json ContentType.
+type RevokeCredentialJSONRequestBody = CredentialStatusRequest
+
+// SuspendCredentialJSONRequestBody defines body for SuspendCredential for application/json ContentType.
+type SuspendCredentialJSONRequestBody = CredentialStatusRequest
 
 // ActivateProgramJSONRequestBody defines body for ActivateProgram for application/json ContentType.
 type ActivateProgramJSONRequestBody = EmptyRequest
@@ -2251,6 +2287,74 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /v1/centers/{id} (the `PatchCenter` operationId).
 	PatchCenterWithApplicationMergePatchPlusJSONBody(ctx context.Context, id CenterID, params *PatchCenterParams, body PatchCenterApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCredential One verifiable credential
+	//
+	// The credential as GET /v1/candidates/{id}/credentials lists it, both securing forms, with its status and the reason kept for it; the ETag is its version. Staff, or the candidate who holds it; anyone else gets 404.
+	//
+	// Corresponds with GET /v1/credentials/{id} (the `GetCredential` operationId).
+	GetCredential(ctx context.Context, id CredentialID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCredentialJWT A credential's VC-JWT, as a file
+	//
+	// The VC-JWT form of the credential as an attachment named <certification>-<id>.jwt. Staff, or the candidate who holds it; anyone else gets 404.
+	//
+	// Corresponds with GET /v1/credentials/{id}/jwt (the `GetCredentialJWT` operationId).
+	GetCredentialJWT(ctx context.Context, id CredentialID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReinstateCredentialWithBody Reinstate a suspended credential
+	//
+	// Staff only. Lifts a suspension staff set (409 for an active or revoked credential, and for a suspension its certification's grace period made, which a renewal or the grace's end lifts). Recorded as a credential_reinstated event.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/credentials/{id}/reinstate (the `ReinstateCredential` operationId).
+	ReinstateCredentialWithBody(ctx context.Context, id CredentialID, params *ReinstateCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReinstateCredential Reinstate a suspended credential
+	//
+	// Staff only. Lifts a suspension staff set (409 for an active or revoked credential, and for a suspension its certification's grace period made, which a renewal or the grace's end lifts). Recorded as a credential_reinstated event.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/credentials/{id}/reinstate (the `ReinstateCredential` operationId).
+	ReinstateCredential(ctx context.Context, id CredentialID, params *ReinstateCredentialParams, body ReinstateCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RevokeCredentialWithBody Revoke a credential
+	//
+	// Staff only. Revoked is permanent: the credential's bit is set in the revocation status list at once and no later change, by staff or by its certification's state, lifts it (409). The reason is kept with the credential and as a credential_revoked event in the candidate's history.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/credentials/{id}/revoke (the `RevokeCredential` operationId).
+	RevokeCredentialWithBody(ctx context.Context, id CredentialID, params *RevokeCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RevokeCredential Revoke a credential
+	//
+	// Staff only. Revoked is permanent: the credential's bit is set in the revocation status list at once and no later change, by staff or by its certification's state, lifts it (409). The reason is kept with the credential and as a credential_revoked event in the candidate's history.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/credentials/{id}/revoke (the `RevokeCredential` operationId).
+	RevokeCredential(ctx context.Context, id CredentialID, params *RevokeCredentialParams, body RevokeCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SuspendCredentialWithBody Suspend a credential
+	//
+	// Staff only. The credential's bit is set in the suspension status list at once, until staff reinstate it; a suspension made by the certification's grace period becomes staff's. 409 when it is suspended by staff already or revoked. Recorded as a credential_suspended event.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/credentials/{id}/suspend (the `SuspendCredential` operationId).
+	SuspendCredentialWithBody(ctx context.Context, id CredentialID, params *SuspendCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SuspendCredential Suspend a credential
+	//
+	// Staff only. The credential's bit is set in the suspension status list at once, until staff reinstate it; a suspension made by the certification's grace period becomes staff's. 409 when it is suspended by staff already or revoked. Recorded as a credential_suspended event.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/credentials/{id}/suspend (the `SuspendCredential` operationId).
+	SuspendCredential(ctx context.Context, id CredentialID, params *SuspendCredentialParams, body SuspendCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListNotifications List notifications with their state
 	//
@@ -3295,6 +3399,154 @@ func (c *Client) PatchCenter(ctx context.Context, id CenterID, params *PatchCent
 // Corresponds with PATCH /v1/centers/{id} (the `PatchCenter` operationId).
 func (c *Client) PatchCenterWithApplicationMergePatchPlusJSONBody(ctx context.Context, id CenterID, params *PatchCenterParams, body PatchCenterApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchCenterRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCredential One verifiable credential
+//
+// The credential as GET /v1/candidates/{id}/credentials lists it, both securing forms, with its status and the reason kept for it; the ETag is its version. Staff, or the candidate who holds it; anyone else gets 404.
+//
+// Corresponds with GET /v1/credentials/{id} (the `GetCredential` operationId).
+func (c *Client) GetCredential(ctx context.Context, id CredentialID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCredentialRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCredentialJWT A credential's VC-JWT, as a file
+//
+// The VC-JWT form of the credential as an attachment named <certification>-<id>.jwt. Staff, or the candidate who holds it; anyone else gets 404.
+//
+// Corresponds with GET /v1/credentials/{id}/jwt (the `GetCredentialJWT` operationId).
+func (c *Client) GetCredentialJWT(ctx context.Context, id CredentialID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCredentialJWTRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReinstateCredentialWithBody Reinstate a suspended credential
+//
+// Staff only. Lifts a suspension staff set (409 for an active or revoked credential, and for a suspension its certification's grace period made, which a renewal or the grace's end lifts). Recorded as a credential_reinstated event.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/credentials/{id}/reinstate (the `ReinstateCredential` operationId).
+func (c *Client) ReinstateCredentialWithBody(ctx context.Context, id CredentialID, params *ReinstateCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReinstateCredentialRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReinstateCredential Reinstate a suspended credential
+//
+// Staff only. Lifts a suspension staff set (409 for an active or revoked credential, and for a suspension its certification's grace period made, which a renewal or the grace's end lifts). Recorded as a credential_reinstated event.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/credentials/{id}/reinstate (the `ReinstateCredential` operationId).
+func (c *Client) ReinstateCredential(ctx context.Context, id CredentialID, params *ReinstateCredentialParams, body ReinstateCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReinstateCredentialRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RevokeCredentialWithBody Revoke a credential
+//
+// Staff only. Revoked is permanent: the credential's bit is set in the revocation status list at once and no later change, by staff or by its certification's state, lifts it (409). The reason is kept with the credential and as a credential_revoked event in the candidate's history.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/credentials/{id}/revoke (the `RevokeCredential` operationId).
+func (c *Client) RevokeCredentialWithBody(ctx context.Context, id CredentialID, params *RevokeCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevokeCredentialRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RevokeCredential Revoke a credential
+//
+// Staff only. Revoked is permanent: the credential's bit is set in the revocation status list at once and no later change, by staff or by its certification's state, lifts it (409). The reason is kept with the credential and as a credential_revoked event in the candidate's history.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/credentials/{id}/revoke (the `RevokeCredential` operationId).
+func (c *Client) RevokeCredential(ctx context.Context, id CredentialID, params *RevokeCredentialParams, body RevokeCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevokeCredentialRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SuspendCredentialWithBody Suspend a credential
+//
+// Staff only. The credential's bit is set in the suspension status list at once, until staff reinstate it; a suspension made by the certification's grace period becomes staff's. 409 when it is suspended by staff already or revoked. Recorded as a credential_suspended event.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/credentials/{id}/suspend (the `SuspendCredential` operationId).
+func (c *Client) SuspendCredentialWithBody(ctx context.Context, id CredentialID, params *SuspendCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSuspendCredentialRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SuspendCredential Suspend a credential
+//
+// Staff only. The credential's bit is set in the suspension status list at once, until staff reinstate it; a suspension made by the certification's grace period becomes staff's. 409 when it is suspended by staff already or revoked. Recorded as a credential_suspended event.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/credentials/{id}/suspend (the `SuspendCredential` operationId).
+func (c *Client) SuspendCredential(ctx context.Context, id CredentialID, params *SuspendCredentialParams, body SuspendCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSuspendCredentialRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5499,6 +5751,260 @@ func NewPatchCenterRequestWithBody(server string, id CenterID, params *PatchCent
 	return req, nil
 }
 
+// NewGetCredentialRequest constructs an http.Request for the GetCredential method
+func NewGetCredentialRequest(server string, id CredentialID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/credentials/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetCredentialJWTRequest constructs an http.Request for the GetCredentialJWT method
+func NewGetCredentialJWTRequest(server string, id CredentialID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/credentials/%s/jwt", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewReinstateCredentialRequest calls the generic ReinstateCredential builder with application/json body
+func NewReinstateCredentialRequest(server string, id CredentialID, params *ReinstateCredentialParams, body ReinstateCredentialJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReinstateCredentialRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewReinstateCredentialRequestWithBody constructs an http.Request for the ReinstateCredential method, with any body, and a specified content type
+func NewReinstateCredentialRequestWithBody(server string, id CredentialID, params *ReinstateCredentialParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/credentials/%s/reinstate", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewRevokeCredentialRequest calls the generic RevokeCredential builder with application/json body
+func NewRevokeCredentialRequest(server string, id CredentialID, params *RevokeCredentialParams, body RevokeCredentialJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRevokeCredentialRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewRevokeCredentialRequestWithBody constructs an http.Request for the RevokeCredential method, with any body, and a specified content type
+func NewRevokeCredentialRequestWithBody(server string, id CredentialID, params *RevokeCredentialParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/credentials/%s/revoke", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewSuspendCredentialRequest calls the generic SuspendCredential builder with application/json body
+func NewSuspendCredentialRequest(server string, id CredentialID, params *SuspendCredentialParams, body SuspendCredentialJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSuspendCredentialRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewSuspendCredentialRequestWithBody constructs an http.Request for the SuspendCredential method, with any body, and a specified content type
+func NewSuspendCredentialRequestWithBody(server string, id CredentialID, params *SuspendCredentialParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/credentials/%s/suspend", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListNotificationsRequest constructs an http.Request for the ListNotifications method
 func NewListNotificationsRequest(server string, params *ListNotificationsParams) (*http.Request, error) {
 	var err error
@@ -7000,6 +7506,78 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /v1/centers/{id} (the `PatchCenter` operationId).
 	PatchCenterWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id CenterID, params *PatchCenterParams, body PatchCenterApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchCenterResponse, error)
+
+	// GetCredentialWithResponse One verifiable credential
+	//
+	// The credential as GET /v1/candidates/{id}/credentials lists it, both securing forms, with its status and the reason kept for it; the ETag is its version. Staff, or the candidate who holds it; anyone else gets 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/credentials/{id} (the `GetCredential` operationId).
+	GetCredentialWithResponse(ctx context.Context, id CredentialID, reqEditors ...RequestEditorFn) (*GetCredentialResponse, error)
+
+	// GetCredentialJWTWithResponse A credential's VC-JWT, as a file
+	//
+	// The VC-JWT form of the credential as an attachment named <certification>-<id>.jwt. Staff, or the candidate who holds it; anyone else gets 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/credentials/{id}/jwt (the `GetCredentialJWT` operationId).
+	GetCredentialJWTWithResponse(ctx context.Context, id CredentialID, reqEditors ...RequestEditorFn) (*GetCredentialJWTResponse, error)
+
+	// ReinstateCredentialWithBodyWithResponse Reinstate a suspended credential
+	//
+	// Staff only. Lifts a suspension staff set (409 for an active or revoked credential, and for a suspension its certification's grace period made, which a renewal or the grace's end lifts). Recorded as a credential_reinstated event.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/credentials/{id}/reinstate (the `ReinstateCredential` operationId).
+	ReinstateCredentialWithBodyWithResponse(ctx context.Context, id CredentialID, params *ReinstateCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReinstateCredentialResponse, error)
+
+	// ReinstateCredentialWithResponse Reinstate a suspended credential
+	//
+	// Staff only. Lifts a suspension staff set (409 for an active or revoked credential, and for a suspension its certification's grace period made, which a renewal or the grace's end lifts). Recorded as a credential_reinstated event.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/credentials/{id}/reinstate (the `ReinstateCredential` operationId).
+	ReinstateCredentialWithResponse(ctx context.Context, id CredentialID, params *ReinstateCredentialParams, body ReinstateCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*ReinstateCredentialResponse, error)
+
+	// RevokeCredentialWithBodyWithResponse Revoke a credential
+	//
+	// Staff only. Revoked is permanent: the credential's bit is set in the revocation status list at once and no later change, by staff or by its certification's state, lifts it (409). The reason is kept with the credential and as a credential_revoked event in the candidate's history.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/credentials/{id}/revoke (the `RevokeCredential` operationId).
+	RevokeCredentialWithBodyWithResponse(ctx context.Context, id CredentialID, params *RevokeCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RevokeCredentialResponse, error)
+
+	// RevokeCredentialWithResponse Revoke a credential
+	//
+	// Staff only. Revoked is permanent: the credential's bit is set in the revocation status list at once and no later change, by staff or by its certification's state, lifts it (409). The reason is kept with the credential and as a credential_revoked event in the candidate's history.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/credentials/{id}/revoke (the `RevokeCredential` operationId).
+	RevokeCredentialWithResponse(ctx context.Context, id CredentialID, params *RevokeCredentialParams, body RevokeCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*RevokeCredentialResponse, error)
+
+	// SuspendCredentialWithBodyWithResponse Suspend a credential
+	//
+	// Staff only. The credential's bit is set in the suspension status list at once, until staff reinstate it; a suspension made by the certification's grace period becomes staff's. 409 when it is suspended by staff already or revoked. Recorded as a credential_suspended event.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/credentials/{id}/suspend (the `SuspendCredential` operationId).
+	SuspendCredentialWithBodyWithResponse(ctx context.Context, id CredentialID, params *SuspendCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SuspendCredentialResponse, error)
+
+	// SuspendCredentialWithResponse Suspend a credential
+	//
+	// Staff only. The credential's bit is set in the suspension status list at once, until staff reinstate it; a suspension made by the certification's grace period becomes staff's. 409 when it is suspended by staff already or revoked. Recorded as a credential_suspended event.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/credentials/{id}/suspend (the `SuspendCredential` operationId).
+	SuspendCredentialWithResponse(ctx context.Context, id CredentialID, params *SuspendCredentialParams, body SuspendCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*SuspendCredentialResponse, error)
 
 	// ListNotificationsWithResponse List notifications with their state
 	//
@@ -10433,6 +11011,555 @@ func (r PatchCenterResponse) ContentType() string {
 	return ""
 }
 
+// GetCredentialResponse200Headers the declared response headers of an HTTP 200 response for GetCredential
+type GetCredentialResponse200Headers struct {
+	ETag *string
+}
+
+// GetCredentialResponse429Headers the declared response headers of an HTTP 429 response for GetCredential
+type GetCredentialResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetCredentialResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Credential
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCredentialResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCredentialResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCredentialResponse) GetJSON200() *Credential {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCredentialResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCredentialResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCredentialResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCredentialResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCredentialJWTResponse200Headers the declared response headers of an HTTP 200 response for GetCredentialJWT
+type GetCredentialJWTResponse200Headers struct {
+	ContentDisposition *string
+	ETag               *string
+}
+
+// GetCredentialJWTResponse429Headers the declared response headers of an HTTP 429 response for GetCredentialJWT
+type GetCredentialJWTResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetCredentialJWTResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCredentialJWTResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCredentialJWTResponse429Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetCredentialJWTResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetCredentialJWTResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCredentialJWTResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetCredentialJWTResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCredentialJWTResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCredentialJWTResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCredentialJWTResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCredentialJWTResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCredentialJWTResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReinstateCredentialResponse200Headers the declared response headers of an HTTP 200 response for ReinstateCredential
+type ReinstateCredentialResponse200Headers struct {
+	IdempotentReplayed *string
+}
+
+// ReinstateCredentialResponse429Headers the declared response headers of an HTTP 429 response for ReinstateCredential
+type ReinstateCredentialResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ReinstateCredentialResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Credential
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMedia
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ReinstateCredentialResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReinstateCredentialResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReinstateCredentialResponse) GetJSON200() *Credential {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReinstateCredentialResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ReinstateCredentialResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ReinstateCredentialResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReinstateCredentialResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ReinstateCredentialResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ReinstateCredentialResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ReinstateCredentialResponse) GetApplicationproblemJSON415() *UnsupportedMedia {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ReinstateCredentialResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ReinstateCredentialResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReinstateCredentialResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ReinstateCredentialResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReinstateCredentialResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReinstateCredentialResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReinstateCredentialResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RevokeCredentialResponse200Headers the declared response headers of an HTTP 200 response for RevokeCredential
+type RevokeCredentialResponse200Headers struct {
+	IdempotentReplayed *string
+}
+
+// RevokeCredentialResponse429Headers the declared response headers of an HTTP 429 response for RevokeCredential
+type RevokeCredentialResponse429Headers struct {
+	RetryAfter *string
+}
+
+type RevokeCredentialResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Credential
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMedia
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RevokeCredentialResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RevokeCredentialResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RevokeCredentialResponse) GetJSON200() *Credential {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RevokeCredentialResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RevokeCredentialResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RevokeCredentialResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RevokeCredentialResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RevokeCredentialResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RevokeCredentialResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r RevokeCredentialResponse) GetApplicationproblemJSON415() *UnsupportedMedia {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RevokeCredentialResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RevokeCredentialResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RevokeCredentialResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RevokeCredentialResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RevokeCredentialResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RevokeCredentialResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RevokeCredentialResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SuspendCredentialResponse200Headers the declared response headers of an HTTP 200 response for SuspendCredential
+type SuspendCredentialResponse200Headers struct {
+	IdempotentReplayed *string
+}
+
+// SuspendCredentialResponse429Headers the declared response headers of an HTTP 429 response for SuspendCredential
+type SuspendCredentialResponse429Headers struct {
+	RetryAfter *string
+}
+
+type SuspendCredentialResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Credential
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMedia
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SuspendCredentialResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SuspendCredentialResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SuspendCredentialResponse) GetJSON200() *Credential {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SuspendCredentialResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SuspendCredentialResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r SuspendCredentialResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r SuspendCredentialResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r SuspendCredentialResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r SuspendCredentialResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r SuspendCredentialResponse) GetApplicationproblemJSON415() *UnsupportedMedia {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r SuspendCredentialResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r SuspendCredentialResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r SuspendCredentialResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SuspendCredentialResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SuspendCredentialResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SuspendCredentialResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SuspendCredentialResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListNotificationsResponse429Headers the declared response headers of an HTTP 429 response for ListNotifications
 type ListNotificationsResponse429Headers struct {
 	RetryAfter *string
@@ -13174,6 +14301,126 @@ func (c *ClientWithResponses) PatchCenterWithApplicationMergePatchPlusJSONBodyWi
 		return nil, err
 	}
 	return ParsePatchCenterResponse(rsp)
+}
+
+// GetCredentialWithResponse One verifiable credential
+//
+// The credential as GET /v1/candidates/{id}/credentials lists it, both securing forms, with its status and the reason kept for it; the ETag is its version. Staff, or the candidate who holds it; anyone else gets 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/credentials/{id} (the `GetCredential` operationId).
+func (c *ClientWithResponses) GetCredentialWithResponse(ctx context.Context, id CredentialID, reqEditors ...RequestEditorFn) (*GetCredentialResponse, error) {
+	rsp, err := c.GetCredential(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCredentialResponse(rsp)
+}
+
+// GetCredentialJWTWithResponse A credential's VC-JWT, as a file
+//
+// The VC-JWT form of the credential as an attachment named <certification>-<id>.jwt. Staff, or the candidate who holds it; anyone else gets 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/credentials/{id}/jwt (the `GetCredentialJWT` operationId).
+func (c *ClientWithResponses) GetCredentialJWTWithResponse(ctx context.Context, id CredentialID, reqEditors ...RequestEditorFn) (*GetCredentialJWTResponse, error) {
+	rsp, err := c.GetCredentialJWT(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCredentialJWTResponse(rsp)
+}
+
+// ReinstateCredentialWithBodyWithResponse Reinstate a suspended credential
+//
+// Staff only. Lifts a suspension staff set (409 for an active or revoked credential, and for a suspension its certification's grace period made, which a renewal or the grace's end lifts). Recorded as a credential_reinstated event.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/credentials/{id}/reinstate (the `ReinstateCredential` operationId).
+func (c *ClientWithResponses) ReinstateCredentialWithBodyWithResponse(ctx context.Context, id CredentialID, params *ReinstateCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReinstateCredentialResponse, error) {
+	rsp, err := c.ReinstateCredentialWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReinstateCredentialResponse(rsp)
+}
+
+// ReinstateCredentialWithResponse Reinstate a suspended credential
+//
+// Staff only. Lifts a suspension staff set (409 for an active or revoked credential, and for a suspension its certification's grace period made, which a renewal or the grace's end lifts). Recorded as a credential_reinstated event.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/credentials/{id}/reinstate (the `ReinstateCredential` operationId).
+func (c *ClientWithResponses) ReinstateCredentialWithResponse(ctx context.Context, id CredentialID, params *ReinstateCredentialParams, body ReinstateCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*ReinstateCredentialResponse, error) {
+	rsp, err := c.ReinstateCredential(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReinstateCredentialResponse(rsp)
+}
+
+// RevokeCredentialWithBodyWithResponse Revoke a credential
+//
+// Staff only. Revoked is permanent: the credential's bit is set in the revocation status list at once and no later change, by staff or by its certification's state, lifts it (409). The reason is kept with the credential and as a credential_revoked event in the candidate's history.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/credentials/{id}/revoke (the `RevokeCredential` operationId).
+func (c *ClientWithResponses) RevokeCredentialWithBodyWithResponse(ctx context.Context, id CredentialID, params *RevokeCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RevokeCredentialResponse, error) {
+	rsp, err := c.RevokeCredentialWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRevokeCredentialResponse(rsp)
+}
+
+// RevokeCredentialWithResponse Revoke a credential
+//
+// Staff only. Revoked is permanent: the credential's bit is set in the revocation status list at once and no later change, by staff or by its certification's state, lifts it (409). The reason is kept with the credential and as a credential_revoked event in the candidate's history.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/credentials/{id}/revoke (the `RevokeCredential` operationId).
+func (c *ClientWithResponses) RevokeCredentialWithResponse(ctx context.Context, id CredentialID, params *RevokeCredentialParams, body RevokeCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*RevokeCredentialResponse, error) {
+	rsp, err := c.RevokeCredential(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRevokeCredentialResponse(rsp)
+}
+
+// SuspendCredentialWithBodyWithResponse Suspend a credential
+//
+// Staff only. The credential's bit is set in the suspension status list at once, until staff reinstate it; a suspension made by the certification's grace period becomes staff's. 409 when it is suspended by staff already or revoked. Recorded as a credential_suspended event.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/credentials/{id}/suspend (the `SuspendCredential` operationId).
+func (c *ClientWithResponses) SuspendCredentialWithBodyWithResponse(ctx context.Context, id CredentialID, params *SuspendCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SuspendCredentialResponse, error) {
+	rsp, err := c.SuspendCredentialWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSuspendCredentialResponse(rsp)
+}
+
+// SuspendCredentialWithResponse Suspend a credential
+//
+// Staff only. The credential's bit is set in the suspension status list at once, until staff reinstate it; a suspension made by the certification's grace period becomes staff's. 409 when it is suspended by staff already or revoked. Recorded as a credential_suspended event.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/credentials/{id}/suspend (the `SuspendCredential` operationId).
+func (c *ClientWithResponses) SuspendCredentialWithResponse(ctx context.Context, id CredentialID, params *SuspendCredentialParams, body SuspendCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*SuspendCredentialResponse, error) {
+	rsp, err := c.SuspendCredential(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSuspendCredentialResponse(rsp)
 }
 
 // ListNotificationsWithResponse List notifications with their state
@@ -16591,6 +17838,531 @@ func ParsePatchCenterResponse(rsp *http.Response) (*PatchCenterResponse, error) 
 		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers PatchCenterResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCredentialResponse parses an HTTP response from a GetCredentialWithResponse call
+func ParseGetCredentialResponse(rsp *http.Response) (*GetCredentialResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCredentialResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Credential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCredentialResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetCredentialResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCredentialJWTResponse parses an HTTP response from a GetCredentialJWTWithResponse call
+func ParseGetCredentialJWTResponse(rsp *http.Response) (*GetCredentialJWTResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCredentialJWTResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCredentialJWTResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetCredentialJWTResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReinstateCredentialResponse parses an HTTP response from a ReinstateCredentialWithResponse call
+func ParseReinstateCredentialResponse(rsp *http.Response) (*ReinstateCredentialResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReinstateCredentialResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Credential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMedia
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ReinstateCredentialResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReinstateCredentialResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRevokeCredentialResponse parses an HTTP response from a RevokeCredentialWithResponse call
+func ParseRevokeCredentialResponse(rsp *http.Response) (*RevokeCredentialResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RevokeCredentialResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Credential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMedia
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RevokeCredentialResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers RevokeCredentialResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSuspendCredentialResponse parses an HTTP response from a SuspendCredentialWithResponse call
+func ParseSuspendCredentialResponse(rsp *http.Response) (*SuspendCredentialResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SuspendCredentialResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Credential
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMedia
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers SuspendCredentialResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers SuspendCredentialResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

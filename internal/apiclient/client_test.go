@@ -22,6 +22,7 @@ import (
 	"github.com/recert/recert/credential/keyring"
 	"github.com/recert/recert/httpapi"
 	"github.com/recert/recert/internal/apiclient"
+	"github.com/recert/recert/ledger"
 	"github.com/recert/recert/ledger/sqlite"
 	"github.com/recert/recert/programs"
 )
@@ -143,6 +144,7 @@ func TestEveryOperation(t *testing.T) {
 	if creds := must(c.ListCredentialsWithResponse(ctx, "ada", nil))(t).JSON200; creds == nil {
 		t.Fatal("credentials: no page")
 	}
+	walkCredential(t, s, c, standing.Certifications[0].BasisDate.String())
 	if fees := must(c.ListFeesWithResponse(ctx, "ada", nil))(t).JSON200; len(fees.Items) == 0 {
 		t.Fatal("fees: none")
 	}
@@ -224,7 +226,7 @@ func serve(t *testing.T) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := app.New(store, app.WithClock(clk.Now), app.WithCalendar(calendar.Encoder{}), app.WithIssuer(keys))
+	a := app.New(store, app.WithClock(clk.Now), app.WithCalendar(calendar.Encoder{}), app.WithIssuer(keys), app.WithCredentials(keys))
 	srv := httptest.NewServer(httpapi.New(a, httpapi.Options{}))
 	t.Cleanup(func() {
 		srv.Close()
@@ -364,5 +366,40 @@ func (r *recorder) checkCovered(t *testing.T, ops []operation) {
 	if len(missing) > 0 {
 		t.Errorf("the walk called %d of %d operations; not called through the client with a 2xx answer:\n  %s",
 			len(ops)-len(missing), len(ops), strings.Join(missing, "\n  "))
+	}
+}
+
+// walkCredential issues ada's cloud-practitioner credential (the job a
+// queue would run after the pass), reads it and its VC-JWT file, and
+// suspends, reinstates and revokes it.
+func walkCredential(t *testing.T, s *server, c *apiclient.ClientWithResponses, term string) {
+	t.Helper()
+	ctx := context.Background()
+	job := app.Job{Kind: app.JobCredential, Candidate: "ada", Certification: "cloud-practitioner", Term: term}
+	if err := s.app.Work(ctx, job, 1, func(context.Context, ledger.Tx) error { return nil }); err != nil {
+		t.Fatalf("credential job: %v", err)
+	}
+	page := must(c.ListCredentialsWithResponse(ctx, "ada", nil))(t).JSON200
+	if len(page.Items) != 1 {
+		t.Fatalf("credentials: %+v; want the one issued", page.Items)
+	}
+	id := page.Items[0].Id
+	if got := must(c.GetCredentialWithResponse(ctx, id))(t); got.JSON200 == nil || got.JSON200.Jwt != page.Items[0].Jwt || got.HTTPResponse.Header.Get("ETag") == "" {
+		t.Fatalf("credential %s: %+v", id, got.JSON200)
+	}
+	if file := must(c.GetCredentialJWTWithResponse(ctx, id))(t); string(file.Body) != page.Items[0].Jwt {
+		t.Fatalf("the VC-JWT file: %q", file.Body)
+	}
+	body := func(reason string) apiclient.CredentialStatusRequest {
+		return apiclient.CredentialStatusRequest{Reason: reason}
+	}
+	if got := must(c.SuspendCredentialWithResponse(ctx, id, nil, body("under investigation")))(t).JSON200; got.Status != apiclient.CredentialStatusSuspended {
+		t.Fatalf("suspended: %+v", got)
+	}
+	if got := must(c.ReinstateCredentialWithResponse(ctx, id, nil, body("cleared")))(t).JSON200; got.Status != apiclient.CredentialStatusActive {
+		t.Fatalf("reinstated: %+v", got)
+	}
+	if got := must(c.RevokeCredentialWithResponse(ctx, id, nil, body("issued in error")))(t).JSON200; got.Status != apiclient.CredentialStatusRevoked {
+		t.Fatalf("revoked: %+v", got)
 	}
 }
