@@ -4,4 +4,12 @@ package web
 var routes = []route{
 	{"GET", "/{$}", home},
 	{"GET", "/static/{file}", static},
+
+	// The candidate's own pages (candidate*.go, me*.go, book*.go,
+	// appointment*.go); staff see the same pages of a candidate under
+	// /staff/candidates/{cid}/, and app decides who may see whom.
+	{"GET", "/me/book", bookPage},
+	{"POST", "/me/book", bookPost},
+	{"GET", "/staff/candidates/{cid}/book", bookPage},
+	{"POST", "/staff/candidates/{cid}/book", bookPost},
 }
