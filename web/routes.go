@@ -10,6 +10,12 @@ var routes = []route{
 	// /staff/candidates/{cid}/, and app decides who may see whom.
 	{"GET", "/me/book", bookPage},
 	{"POST", "/me/book", bookPost},
+	{"GET", "/me/appointments/{ap}", appointmentPage},
+	{"POST", "/me/appointments/{ap}/cancel", appointmentCancel},
+	{"POST", "/me/appointments/{ap}/reschedule", appointmentReschedule},
 	{"GET", "/staff/candidates/{cid}/book", bookPage},
 	{"POST", "/staff/candidates/{cid}/book", bookPost},
+	{"GET", "/staff/candidates/{cid}/appointments/{ap}", appointmentPage},
+	{"POST", "/staff/candidates/{cid}/appointments/{ap}/cancel", appointmentCancel},
+	{"POST", "/staff/candidates/{cid}/appointments/{ap}/reschedule", appointmentReschedule},
 }
