@@ -8,11 +8,13 @@ var routes = []route{
 	// The candidate's own pages (candidate*.go, me*.go, book*.go,
 	// appointment*.go); staff see the same pages of a candidate under
 	// /staff/candidates/{cid}/, and app decides who may see whom.
+	{"GET", "/me", meDashboard},
 	{"GET", "/me/book", bookPage},
 	{"POST", "/me/book", bookPost},
 	{"GET", "/me/appointments/{ap}", appointmentPage},
 	{"POST", "/me/appointments/{ap}/cancel", appointmentCancel},
 	{"POST", "/me/appointments/{ap}/reschedule", appointmentReschedule},
+	{"GET", "/staff/candidates/{cid}/overview", meDashboard},
 	{"GET", "/staff/candidates/{cid}/book", bookPage},
 	{"POST", "/staff/candidates/{cid}/book", bookPost},
 	{"GET", "/staff/candidates/{cid}/appointments/{ap}", appointmentPage},
