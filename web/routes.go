@@ -9,12 +9,14 @@ var routes = []route{
 	// appointment*.go); staff see the same pages of a candidate under
 	// /staff/candidates/{cid}/, and app decides who may see whom.
 	{"GET", "/me", meDashboard},
+	{"GET", "/me/results/{result}", meResult},
 	{"GET", "/me/book", bookPage},
 	{"POST", "/me/book", bookPost},
 	{"GET", "/me/appointments/{ap}", appointmentPage},
 	{"POST", "/me/appointments/{ap}/cancel", appointmentCancel},
 	{"POST", "/me/appointments/{ap}/reschedule", appointmentReschedule},
 	{"GET", "/staff/candidates/{cid}/overview", meDashboard},
+	{"GET", "/staff/candidates/{cid}/results/{result}", meResult},
 	{"GET", "/staff/candidates/{cid}/book", bookPage},
 	{"POST", "/staff/candidates/{cid}/book", bookPost},
 	{"GET", "/staff/candidates/{cid}/appointments/{ap}", appointmentPage},
