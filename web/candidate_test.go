@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/recert/recert/app"
+	"github.com/recert/recert/credential"
+	"github.com/recert/recert/credential/keyring"
 	"github.com/recert/recert/ledger"
 	"github.com/recert/recert/ledger/sqlite"
 	"github.com/recert/recert/policy"
@@ -31,6 +34,38 @@ type candSite struct {
 	mu  sync.Mutex
 	now time.Time
 	n   int
+	q   *jobs
+}
+
+// jobs is a queue the test runs by hand: issue runs the credential jobs
+// a pass queued, as the worker would.
+type jobs struct {
+	mu   sync.Mutex
+	jobs []app.Job
+}
+
+func (q *jobs) Enqueue(_ context.Context, _ ledger.Tx, js []app.Job) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.jobs = append(q.jobs, js...)
+	return nil
+}
+
+// issue runs the queued credential jobs.
+func (s *candSite) issue(t *testing.T) {
+	t.Helper()
+	s.q.mu.Lock()
+	js := s.q.jobs
+	s.q.jobs = nil
+	s.q.mu.Unlock()
+	for _, j := range js {
+		if j.Kind != app.JobCredential {
+			continue
+		}
+		if err := s.a.Work(s.ctx, j, 1, func(context.Context, ledger.Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 var (
@@ -48,12 +83,22 @@ func newCandSite(t *testing.T) *candSite {
 	t.Cleanup(func() { st.Close() })
 	s := &candSite{ctx: context.Background()}
 	s.set("2026-02-01T09:00:00Z")
-	s.a = app.New(st, app.WithClock(s.clock), app.WithIDs(func(p string) string {
+	master := make([]byte, keyring.MasterKeySize)
+	if _, err := rand.Read(master); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := credential.OpenKeys(s.ctx, st, master, "https://recert.example", s.clock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.a = app.New(st, app.WithClock(s.clock), app.WithIssuer(keys), app.WithCredentials(keys), app.WithIDs(func(p string) string {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.n++
 		return fmt.Sprintf("%s%04d", p, s.n)
 	}))
+	s.q = &jobs{}
+	s.a.UseQueue(s.q)
 	s.h = web.New(s.a, web.Options{Now: s.clock, PublicURL: "https://recert.example"})
 	admin := app.Principal{TokenID: "tok-admin", Role: app.RoleAdmin}
 	info, err := s.a.UploadProgram(s.ctx, admin, "aws.yaml", programs.AWS)
@@ -167,3 +212,5 @@ func (s *candSite) failed(t *testing.T) ledger.Result {
 		policy.DomainResult{Domain: "Fundamentals of AI and ML", Meets: true},
 		policy.DomainResult{Domain: "Guidelines for Responsible AI", Meets: false})
 }
+
+func ledgerPage() ledger.Page { return ledger.Page{Limit: 100} }

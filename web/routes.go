@@ -10,6 +10,8 @@ var routes = []route{
 	// /staff/candidates/{cid}/, and app decides who may see whom.
 	{"GET", "/me", meDashboard},
 	{"GET", "/me/results/{result}", meResult},
+	{"GET", "/me/credentials", meCredentials},
+	{"GET", "/me/credentials/{file}", meCredentialJWT},
 	{"GET", "/me/book", bookPage},
 	{"POST", "/me/book", bookPost},
 	{"GET", "/me/appointments/{ap}", appointmentPage},
@@ -17,6 +19,8 @@ var routes = []route{
 	{"POST", "/me/appointments/{ap}/reschedule", appointmentReschedule},
 	{"GET", "/staff/candidates/{cid}/overview", meDashboard},
 	{"GET", "/staff/candidates/{cid}/results/{result}", meResult},
+	{"GET", "/staff/candidates/{cid}/credentials", meCredentials},
+	{"GET", "/staff/candidates/{cid}/credentials/{file}", meCredentialJWT},
 	{"GET", "/staff/candidates/{cid}/book", bookPage},
 	{"POST", "/staff/candidates/{cid}/book", bookPost},
 	{"GET", "/staff/candidates/{cid}/appointments/{ap}", appointmentPage},
