@@ -39,6 +39,10 @@ type SlotChoices struct {
 	// Earliest is the first date (YYYY-MM-DD) the program's rules allow a
 	// slot on (E2, R1, R3), when they refused one; "" otherwise.
 	Earliest string
+	// RetryAt is when booking opens again after a missed appointment (R8):
+	// that wait is on the moment of booking, so every slot is refused
+	// until then, whatever its date. Zero when it does not apply.
+	RetryAt time.Time
 }
 
 // Slots answers a slot picker: it puts the same question as Book (or
@@ -90,6 +94,9 @@ func (a *App) Slots(ctx context.Context, pr Principal, in SlotsInput) (SlotChoic
 				}
 				if d.HasEarliest && d.Earliest != policy.NoDate && out.Earliest == "" {
 					out.Earliest = d.Earliest.String()
+				}
+				if !d.RetryAt.IsZero() && out.RetryAt.IsZero() {
+					out.RetryAt = d.RetryAt.UTC()
 				}
 			}
 			taken, err := tx.SeatsTaken(ctx, c.ID, at)

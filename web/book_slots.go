@@ -30,8 +30,10 @@ type picker struct {
 	// after these dates; EarliestURL shows the dates from there.
 	Earliest    time.Time
 	EarliestURL string
-	EarlierURL  string
-	LaterURL    string
+	// RetryAt is when booking opens again after a missed appointment.
+	RetryAt    time.Time
+	EarlierURL string
+	LaterURL   string
 }
 
 type pickDay struct {
@@ -87,7 +89,7 @@ func (s *server) pick(ctx context.Context, pr app.Principal, v candidateView, in
 	if err != nil {
 		return nil, err
 	}
-	p := &picker{Zone: v.Zone}
+	p := &picker{Zone: v.Zone, RetryAt: got.RetryAt}
 	byDay := map[string]int{}
 	for _, ch := range got.Choices {
 		local := ch.At.In(v.Zone)

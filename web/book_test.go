@@ -112,3 +112,43 @@ func TestBookingIsTheCandidatesOwn(t *testing.T) {
 		t.Errorf("staff at /me/book = %d, want 404 (no candidate of their own)", p.status)
 	}
 }
+
+// TestPickerTellsWhyInWords: a version not offered yet, the wait after a
+// missed appointment and a slot already past are each greyed with their
+// own words and the rule they come from.
+func TestPickerTellsWhyInWords(t *testing.T) {
+	s := newCandSite(t)
+	// AIP-C01 is first offered on 1 April 2026 (E2).
+	p := s.as(t, c1, "GET", "/me/book?exam=AIP-C01&center=tc1&from=2026-03-25", nil)
+	if got := p.text(`label[for="slot-20260331T130000Z"]`); !strings.Contains(got, "version not offered then") {
+		t.Errorf("31 March for AIP-C01: %q", got)
+	}
+	if !strings.Contains(p.text("#why-2026-03-31"), "(E2)") || p.doc.Find("#day-2026-04-01 input:not([disabled])").Length() != 4 {
+		t.Errorf("E2: why %q; 1 April open %d", p.text("#why-2026-03-31"), p.doc.Find("#day-2026-04-01 input:not([disabled])").Length())
+	}
+	// A no-show on 10 February at 09:00 New York time: 24 hours before the exam can be booked again (R8).
+	ap := s.book(t, "c1", "CLF-C02", "tc1", "2026-02-10T14:00:00Z")
+	s.set("2026-02-10T15:00:00Z")
+	if _, err := s.a.NoShow(s.ctx, staff, appChange(ap.ID)); err != nil {
+		t.Fatal(err)
+	}
+	p = s.as(t, c1, "GET", "/me/book?exam=CLF-C02&center=tc1&from=2026-02-10", nil)
+	if got := p.text(`label[for="slot-20260210T140000Z"]`); !strings.Contains(got, "already past") {
+		t.Errorf("the missed slot itself: %q", got)
+	}
+	// The wait is on the moment of booking (R8): every slot waits.
+	if got := p.text(`label[for="slot-20260216T160000Z"]`); !strings.Contains(got, "wait after a missed appointment") {
+		t.Errorf("a slot next week, two hours after the no-show: %q", got)
+	}
+	if !strings.Contains(p.text("#why-2026-02-10"), "(R8)") {
+		t.Errorf("no-show reasons %q", p.text("#why-2026-02-10"))
+	}
+	if got := p.text("#retry-at"); !strings.Contains(got, "booked again from Wed 11 Feb 2026, 09:00 EST (America/New_York)") {
+		t.Errorf("retry line %q", got)
+	}
+	s.set("2026-02-11T14:00:00Z")
+	p = s.as(t, c1, "GET", "/me/book?exam=CLF-C02&center=tc1&from=2026-02-12", nil)
+	if p.doc.Find("#slot-20260212T160000Z:not([disabled])").Length() != 1 || p.doc.Find("#retry-at").Length() != 0 {
+		t.Errorf("24 hours after the missed slot booking is still refused")
+	}
+}

@@ -214,3 +214,5 @@ func (s *candSite) failed(t *testing.T) ledger.Result {
 }
 
 func ledgerPage() ledger.Page { return ledger.Page{Limit: 100} }
+
+func appChange(ap string) app.Change { return app.Change{Appointment: ap} }
