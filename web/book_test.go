@@ -68,6 +68,11 @@ func TestBookingShowsRefusedDatesAndBooksOnce(t *testing.T) {
 	if again.status != 303 || again.header.Get("Location") != loc {
 		t.Errorf("the same form posted again = %d %q; want the first answer, %q", again.status, again.header.Get("Location"), loc)
 	}
+	// The same form sent back with another slot (the back button) books nothing more.
+	back := s.as(t, c1, "POST", "/me/book", form("2026-03-17T13:00:00Z", key2))
+	if back.status != 422 || !strings.Contains(back.text("#refusal"), "already sent with other choices") {
+		t.Errorf("the same form with another slot = %d, %q", back.status, back.text("#refusal"))
+	}
 	if aps := s.appointments(t, "c1"); len(aps) != 2 || aps[1].State != "open" || !aps[1].Slot.Equal(at("2026-03-16T13:00:00Z")) {
 		t.Errorf("appointments %+v: want the sat one and one open on 16 March", aps)
 	}

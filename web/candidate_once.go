@@ -65,6 +65,12 @@ func (s *server) once(r *http.Request, pr app.Principal, route string, fields ma
 	}
 	st, b, _, err := s.app.Idempotent(r.Context(), pr, r.PostFormValue("idem"), "web "+route, body, render,
 		func(ctx context.Context, pr app.Principal) (any, error) { return do(ctx, pr) })
+	if app.ErrorCode(err) == app.CodeIdempotencyReused {
+		// The same rendered form sent again with other choices (the back
+		// button): the page is shown afresh, with a new key.
+		return "", &app.Error{Code: app.CodeIdempotencyReused,
+			Message: "This form was already sent with other choices; nothing more was done. Here it is again: choose once more."}
+	}
 	if err != nil {
 		return "", err
 	}
