@@ -64,3 +64,27 @@ func TestCandidatePagesAreAccessibleInShape(t *testing.T) {
 		}
 	}
 }
+
+// TestAnotherCandidatesPagesAreNotThere: every page of c2 is not found
+// for c1 (app hides who exists), and there for staff.
+func TestAnotherCandidatesPagesAreNotThere(t *testing.T) {
+	s := newCandSite(t)
+	ap := s.book(t, "c2", "AIF-C01", "tc1", "2026-03-20T13:00:00Z")
+	base := "/staff/candidates/c2"
+	for _, sub := range []string{"/overview", "/timeline", "/book", "/appointments/" + ap.ID, "/credentials", "/settings"} {
+		if p := s.as(t, c1, "GET", base+sub, nil); p.status != 404 {
+			t.Errorf("c1 GET %s = %d, want 404", base+sub, p.status)
+		}
+		p := s.as(t, staff, "GET", base+sub, nil)
+		if p.status != 200 {
+			t.Errorf("staff GET %s = %d", base+sub, p.status)
+			continue
+		}
+		if href, _ := p.doc.Find("#nav-book").Attr("href"); href != base+"/book" {
+			t.Errorf("staff at %s: the navigation leads to %q, want c2's pages", sub, href)
+		}
+	}
+	if p := s.as(t, c1, "GET", "/me/appointments/"+ap.ID, nil); p.status != 404 {
+		t.Errorf("c1 opening c2's appointment under /me = %d", p.status)
+	}
+}
