@@ -33,6 +33,14 @@ type ExamAppointments struct {
 	Cancelled   int
 }
 
+// Expiring is a certification about to expire with its holder's name and
+// e-mail address, read in the same statement so that a report of a
+// thousand rows is one query, not a thousand and one.
+type Expiring struct {
+	Certification
+	Name, Email string // empty when the candidate has no record
+}
+
 // SlotUse is a slot with seats taken, from the seat counts.
 type SlotUse struct {
 	Slot  time.Time
@@ -47,7 +55,7 @@ type Reports interface {
 	// term ends on a day from from to to (YYYY-MM-DD, both inclusive),
 	// ordered by ExpiresOn, Candidate, Certification; at most limit
 	// (<= 0: no limit).
-	ExpiringCertifications(ctx context.Context, from, to string, limit int) ([]Certification, error)
+	ExpiringCertifications(ctx context.Context, from, to string, limit int) ([]Expiring, error)
 	// ExamPasses is one row per exam with results, in exam order.
 	ExamPasses(ctx context.Context) ([]ExamPasses, error)
 	// DomainPasses is one row per exam and domain graded in a score

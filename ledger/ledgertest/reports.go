@@ -27,7 +27,13 @@ func testReports(t *testing.T, s ledger.Store) {
 		a.Exam, a.Reschedules = exam, reschedules
 		return a
 	}
+	exp := func(c ledger.Certification, name, email string) ledger.Expiring {
+		return ledger.Expiring{Certification: c, Name: name, Email: email}
+	}
 	update(t, s, func(tx ledger.Tx) error {
+		if err := tx.CreateCandidate(ctx, candidate("c1")); err != nil {
+			return err
+		}
 		if err := tx.ReplaceView(ctx, ledger.View{Candidate: "c1",
 			Certifications: []ledger.Certification{cert("c1", "sa", "2026-04-01", false), cert("c1", "dev", "2026-09-30", false)},
 			Results: []ledger.Result{result("r1", "SAA-C03", true, `[{"Domain":"design","Meets":true},{"Domain":"cost","Meets":false}]`),
@@ -48,12 +54,12 @@ func testReports(t *testing.T, s ledger.Store) {
 		if err != nil {
 			return err
 		}
-		same(t, "ExpiringCertifications: both ends inclusive, revoked, past and open-ended left out",
-			[]ledger.Certification{cert("c1", "sa", "2026-04-01", false), cert("c2", "sa", "2026-04-01", false)}, got)
+		same(t, "ExpiringCertifications: both ends inclusive, revoked, past and open-ended left out; c2 has no record",
+			[]ledger.Expiring{exp(cert("c1", "sa", "2026-04-01", false), "Ada c1", "c1@example.org"), exp(cert("c2", "sa", "2026-04-01", false), "", "")}, got)
 		if got, err = tx.ExpiringCertifications(ctx, "2026-03-02", "2026-12-31", 1); err != nil {
 			return err
 		}
-		same(t, "ExpiringCertifications with limit 1", []ledger.Certification{cert("c1", "sa", "2026-04-01", false)}, got)
+		same(t, "ExpiringCertifications with limit 1", []ledger.Expiring{exp(cert("c1", "sa", "2026-04-01", false), "Ada c1", "c1@example.org")}, got)
 
 		passes, err := tx.ExamPasses(ctx)
 		if err != nil {

@@ -18,14 +18,16 @@ var _ ledger.Reports = (*tx)(nil)
 const prefixEnd = "\U0010FFFF"
 
 // ExpiringCertifications reads the certifications index by expiry day.
-func (t *tx) ExpiringCertifications(ctx context.Context, from, to string, n int) ([]ledger.Certification, error) {
-	rows, err := t.tx.Query(ctx, "SELECT "+certificationColumns+` FROM certifications
-		WHERE expires_on >= $1 AND expires_on <= $2 AND expires_on <> '' AND NOT revoked
-		ORDER BY expires_on, candidate COLLATE "C", certification COLLATE "C" LIMIT $3`, from, to, limit(n))
-	return all(rows, err, func(r pgx.CollectableRow) (ledger.Certification, error) {
-		var x ledger.Certification
-		err := r.Scan(&x.Candidate, &x.Certification, &x.EarnedOn, &x.ExpiresOn, &x.BasisExam,
-			&x.BasisDate, &x.Renewed, &x.Revoked)
+func (t *tx) ExpiringCertifications(ctx context.Context, from, to string, n int) ([]ledger.Expiring, error) {
+	rows, err := t.tx.Query(ctx, `SELECT c.candidate, c.certification, c.earned_on, c.expires_on, c.basis_exam,
+			c.basis_date, c.renewed, c.revoked, coalesce(p.name, ''), coalesce(p.email, '')
+		FROM certifications c LEFT JOIN candidates p ON p.id = c.candidate
+		WHERE c.expires_on >= $1 AND c.expires_on <= $2 AND c.expires_on <> '' AND NOT c.revoked
+		ORDER BY c.expires_on, c.candidate COLLATE "C", c.certification COLLATE "C" LIMIT $3`, from, to, limit(n))
+	return all(rows, err, func(r pgx.CollectableRow) (ledger.Expiring, error) {
+		var x ledger.Expiring
+		err := r.Scan(&x.Candidate, &x.Certification.Certification, &x.EarnedOn, &x.ExpiresOn, &x.BasisExam,
+			&x.BasisDate, &x.Renewed, &x.Revoked, &x.Name, &x.Email)
 		return x, err
 	}, fmt.Sprintf("certifications expiring %s to %s", from, to))
 }

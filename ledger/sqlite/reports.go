@@ -17,19 +17,23 @@ var _ ledger.Reports = (*tx)(nil)
 const prefixEnd = "\U0010FFFF"
 
 // ExpiringCertifications reads the certifications index by expiry day.
-func (t *tx) ExpiringCertifications(ctx context.Context, from, to string, n int) ([]ledger.Certification, error) {
-	var out []ledger.Certification
+func (t *tx) ExpiringCertifications(ctx context.Context, from, to string, n int) ([]ledger.Expiring, error) {
+	var out []ledger.Expiring
 	err := t.query(ctx, func(rows *sql.Rows) error {
-		var c ledger.Certification
-		if err := rows.Scan(&c.Candidate, &c.Certification, &c.EarnedOn, &c.ExpiresOn, &c.BasisExam,
-			&c.BasisDate, &c.Renewed, &c.Revoked); err != nil {
+		var c ledger.Expiring
+		var name, email sql.NullString
+		if err := rows.Scan(&c.Candidate, &c.Certification.Certification, &c.EarnedOn, &c.ExpiresOn, &c.BasisExam,
+			&c.BasisDate, &c.Renewed, &c.Revoked, &name, &email); err != nil {
 			return err
 		}
+		c.Name, c.Email = name.String, email.String
 		out = append(out, c)
 		return nil
-	}, `SELECT candidate, certification, earned_on, expires_on, basis_exam, basis_date, renewed, revoked
-		FROM certifications WHERE expires_on >= ? AND expires_on <= ? AND expires_on <> '' AND revoked = 0
-		ORDER BY expires_on, candidate, certification LIMIT ?`, from, to, limit(n))
+	}, `SELECT c.candidate, c.certification, c.earned_on, c.expires_on, c.basis_exam, c.basis_date, c.renewed, c.revoked,
+			p.name, p.email
+		FROM certifications c LEFT JOIN candidates p ON p.id = c.candidate
+		WHERE c.expires_on >= ? AND c.expires_on <= ? AND c.expires_on <> '' AND c.revoked = 0
+		ORDER BY c.expires_on, c.candidate, c.certification LIMIT ?`, from, to, limit(n))
 	if err != nil {
 		return nil, fmt.Errorf("ledger/sqlite: certifications expiring %s to %s: %w", from, to, err)
 	}
