@@ -30,9 +30,9 @@ type HistoryEntry struct {
 
 // storedDecision is what History reads back of policy.AppendDecisionJSON.
 type storedDecision struct {
-	Allowed *bool    `json:"allowed"`
-	Action  string   `json:"action"`
-	Reasons []string `json:"reasons"`
+	Allowed     *bool    `json:"allowed"`
+	Action      string   `json:"action"`
+	Reasons     []string `json:"reasons"`
 	Explanation []string `json:"explanation"`
 }
 

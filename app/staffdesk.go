@@ -185,4 +185,3 @@ func (a *App) SeatCalendar(ctx context.Context, pr Principal, center string, in 
 	}
 	return wk, nil
 }
-

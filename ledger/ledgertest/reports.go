@@ -176,4 +176,3 @@ func testSearchCandidates(t *testing.T, s ledger.Store) {
 		})
 	}
 }
-
