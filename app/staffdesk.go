@@ -143,11 +143,15 @@ type SeatWeek struct {
 }
 
 // SeatCalendar is a center's slots with seats taken in the week (Monday
-// to Sunday, in the center's zone) holding the day of in. Staff only. One
+// to Sunday, in the center's zone) holding the day of in; nothing for no
+// center. Staff only. One
 // query over the seat counts of that center and week.
 func (a *App) SeatCalendar(ctx context.Context, pr Principal, center string, in time.Time) (SeatWeek, error) {
 	if err := pr.mustBeStaff("read the seat calendar"); err != nil {
 		return SeatWeek{}, err
+	}
+	if center == "" {
+		return SeatWeek{}, nil // no center chosen (or none exists yet)
 	}
 	if err := known("center", center); err != nil {
 		return SeatWeek{}, err
