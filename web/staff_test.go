@@ -15,6 +15,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/recert/recert/app"
+	"github.com/recert/recert/ledger"
 	"github.com/recert/recert/ledger/sqlite"
 	"github.com/recert/recert/web"
 )
@@ -43,6 +44,7 @@ type staffSite struct {
 	a   *app.App
 	clk *testClock
 	as  map[string]*httptest.Server // by role
+	st  ledger.Store
 }
 
 func newStaffSite(t *testing.T) *staffSite {
@@ -56,7 +58,7 @@ func newStaffSite(t *testing.T) *staffSite {
 	clk.set("2026-02-01T09:00:00Z")
 	a := app.New(st, app.WithClock(clk.now))
 	h := web.New(a, web.Options{Now: clk.now})
-	s := &staffSite{a: a, clk: clk, as: map[string]*httptest.Server{}}
+	s := &staffSite{a: a, clk: clk, as: map[string]*httptest.Server{}, st: st}
 	for _, pr := range []app.Principal{admin, staffer, candidate} {
 		srv := httptest.NewServer(web.AsPrincipal(h, pr))
 		t.Cleanup(srv.Close)
