@@ -6,13 +6,20 @@ import (
 
 	"github.com/recert/recert/app"
 	"github.com/recert/recert/ledger"
+	"github.com/recert/recert/policy"
 )
 
 // historyPage is a candidate's whole stream with each decision.
 type historyPage struct {
 	Candidate ledger.Candidate
-	Entries   []app.HistoryEntry
+	Entries   []historyRow
 	Zone      *time.Location
+}
+
+// historyRow is an entry with its amount as the engine writes money.
+type historyRow struct {
+	app.HistoryEntry
+	Amount string
 }
 
 // staffHistory is /staff/candidates/{id}/history: every event of the
@@ -28,6 +35,14 @@ func staffHistory(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "staff_history", historyPage{Candidate: c, Entries: hist, Zone: staffZone(r)})
+	p := historyPage{Candidate: c, Zone: staffZone(r)}
+	for _, h := range hist {
+		row := historyRow{HistoryEntry: h}
+		if h.Data.AmountMinor != 0 {
+			row.Amount = policy.MoneyString(policy.Money{Minor: h.Data.AmountMinor, Currency: h.Data.Currency})
+		}
+		p.Entries = append(p.Entries, row)
+	}
+	s.render(w, r, http.StatusOK, "staff_history", p)
 	return nil
 }
