@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -207,5 +208,31 @@ func TestUploadActivateAndCompare(t *testing.T) {
 	}
 	if !strings.Contains(d.Find("#diff-summary").Text(), "2 lines added and 1 removed") {
 		t.Errorf("summary %q", d.Find("#diff-summary").Text())
+	}
+}
+
+// TestUploadAFile: a chosen file is used instead of the textarea, and a
+// file with a problem is shown at its line with the file's own name.
+func TestUploadAFile(t *testing.T) {
+	s := newStaffSite(t)
+	_, src := builtInSource(t, s.a)
+	bad := strings.Replace(src, "weight: 20}", "weight: twenty}", 1)
+	var buf strings.Builder
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("csrf", web.TestCSRF)
+	_ = mw.WriteField("definition", "ignored: the file wins")
+	fw, _ := mw.CreateFormFile("file", "mine.yaml")
+	_, _ = io.WriteString(fw, bad)
+	_ = mw.Close()
+	res, err := noRedirect.Post(s.as["admin"].URL+"/staff/programs/upload", mw.FormDataContentType(), strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	d := parse(t, string(b))
+	n := lineOf(t, bad, "weight: twenty")
+	if res.StatusCode != 422 || d.Find(fmt.Sprintf("#L%d .line-problem", n)).Length() != 1 {
+		t.Errorf("upload of a bad file = %d; problem at line %d: %d", res.StatusCode, n, d.Find(fmt.Sprintf("#L%d .line-problem", n)).Length())
 	}
 }
