@@ -25,7 +25,7 @@ func (a *App) UploadProgram(ctx context.Context, pr Principal, name string, sour
 	}
 	p, err := definition.Parse(name, source)
 	if err != nil {
-		return ProgramInfo{}, &Error{Code: CodeInvalid, Field: "definition", Message: err.Error()}
+		return ProgramInfo{}, &Error{Code: CodeInvalid, Field: "definition", Message: err.Error(), Err: err}
 	}
 	info := ProgramInfo{ID: p.ID, Version: p.Version, Name: p.Name, Exams: len(p.Exams), Certs: len(p.Certifications)}
 	_, err = a.write(ctx, pr, op{decide: func(w *locked) (any, error) {

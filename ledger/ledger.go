@@ -61,6 +61,7 @@ type Tx interface {
 	Calendars
 	SigningKeys
 	Credentials
+	Reports
 }
 
 // Event is one entry of a candidate's stream. Seq counts from 1 in each

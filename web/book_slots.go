@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -110,7 +111,7 @@ func (s *server) pick(ctx context.Context, pr app.Principal, v candidateView, in
 			}
 			sl.Words = strings.Join(words, ", ")
 			for _, e := range ch.Explanation {
-				if !contains(p.Days[i].Why, e) {
+				if !slices.Contains(p.Days[i].Why, e) {
 					p.Days[i].Why = append(p.Days[i].Why, e)
 				}
 			}
@@ -139,15 +140,6 @@ func (s *server) pick(ctx context.Context, pr app.Principal, v candidateView, in
 		p.EarlierURL = link(v.Today.Format(time.DateOnly))
 	}
 	return p, nil
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // pickFrom is the first date a picker shows: the from query when it is a

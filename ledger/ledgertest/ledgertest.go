@@ -133,6 +133,10 @@ func RunWith(t *testing.T, open func(t *testing.T) ledger.Store, o Options) {
 		{"Credentials/StatusBits", testStatusBits},
 		{"Credentials/ConcurrentStatusIndex", func(t *testing.T, s ledger.Store) { testConcurrentStatusIndex(t, s, o) }},
 		{"Credentials/ViewIsReadOnly", testCredentialsReadOnly},
+		{"Reports/Aggregates", testReports},
+		{"Reports/Empty", testEmptyReports},
+		{"Reports/SlotUses", testSlotUses},
+		{"Reports/SearchCandidates", testSearchCandidates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
