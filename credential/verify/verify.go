@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/recert/recert/credential/dataintegrity"
@@ -85,18 +84,10 @@ type Result struct {
 	Body json.RawMessage `json:"-"`
 }
 
-// head is what the checks read of a credential.
-type head struct {
-	Issuer           json.RawMessage `json:"issuer"`
-	ValidFrom        *string         `json:"validFrom"`
-	ValidUntil       *string         `json:"validUntil"`
-	CredentialStatus json.RawMessage `json:"credentialStatus"`
-}
-
 // Verify checks input (a VC-JWT, or a JSON credential with its proof) as of
 // instant at. It never fails: what it could not check is a failed check.
 func (v Verifier) Verify(input []byte, at time.Time) Result {
-	var r Result
+	r := Result{Checks: make([]Check, 0, 6)}
 	body, ok := v.secured(&r, bytes.TrimSpace(input))
 	if !ok {
 		r.State = StateInvalid
@@ -104,19 +95,19 @@ func (v Verifier) Verify(input []byte, at time.Time) Result {
 	}
 	// Only the members the checks read are decoded; the whole document
 	// is decoded for the schema check, which a Cache remembers.
-	var doc head
-	if err := json.Unmarshal(body, &doc); err != nil {
+	doc, err := decodeHead(body)
+	if err != nil {
 		r.fail(CheckFormat, "the credential is not a JSON object: "+err.Error())
 		return r
 	}
 	r.Body = body
-	r.Issuer = issuerID(doc.Issuer)
+	r.Issuer = string(doc.Issuer)
 	if v.Trusted == nil || !v.Trusted(r.Issuer) {
 		r.fail(CheckIssuer, fmt.Sprintf("issuer %q is not one this verifier knows", r.Issuer))
 		return r
 	}
 	r.pass(CheckIssuer, r.Issuer)
-	err := v.Cache.validated(body, func() error {
+	err = v.Cache.validated(body, func() error {
 		var full map[string]any
 		if err := json.Unmarshal(body, &full); err != nil {
 			return err
@@ -164,7 +155,7 @@ func (v Verifier) secured(r *Result, in []byte) ([]byte, bool) {
 		}
 		r.pass(CheckSignature, "eddsa-rdfc-2022")
 		return in, true
-	case strings.Count(string(in), ".") == 2:
+	case bytes.Count(in, []byte(".")) == 2:
 		r.Form = FormJWT
 		r.pass(CheckFormat, "a VC-JWT")
 		body, h, err := vcjwt.Verify(string(in), v.resolve)
@@ -222,13 +213,7 @@ func (v Verifier) dates(r *Result, doc head, at time.Time) bool {
 // status reads each credentialStatus entry's list; a revoked or suspended
 // bit overrides the state the dates gave.
 func (v Verifier) status(r *Result, doc head) {
-	var raw any
-	if len(doc.CredentialStatus) > 0 {
-		if err := json.Unmarshal(doc.CredentialStatus, &raw); err != nil {
-			r.fail(CheckStatus, "credentialStatus: "+err.Error())
-			return
-		}
-	}
+	raw := doc.CredentialStatus
 	var entries []map[string]any
 	switch s := raw.(type) {
 	case nil:
@@ -292,21 +277,6 @@ func (r *Result) fail(name, detail string) {
 	r.State = StateInvalid
 }
 
-// issuerID is the issuer's id: the issuer is a URL or a Profile with one.
-func issuerID(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var p struct {
-		ID string `json:"id"`
-	}
-	if json.Unmarshal(raw, &p) == nil {
-		return p.ID
-	}
-	return ""
-}
-
 func instant(v *string) (time.Time, error) {
 	if v == nil {
 		return time.Time{}, errors.New("missing")
@@ -342,11 +312,11 @@ func (v Verifier) StatusListCredential(doc []byte, issuer string, at time.Time) 
 	if err := json.Unmarshal(doc, &m); err != nil {
 		return nil, fmt.Errorf("status list: %w", err)
 	}
-	var h head
-	if err := json.Unmarshal(doc, &h); err != nil {
+	h, err := decodeHead(doc)
+	if err != nil {
 		return nil, fmt.Errorf("status list: %w", err)
 	}
-	if got := issuerID(h.Issuer); got != issuer {
+	if got := string(h.Issuer); got != issuer {
 		return nil, fmt.Errorf("status list: issued by %q, not %q", got, issuer)
 	}
 	from, err := instant(h.ValidFrom)
