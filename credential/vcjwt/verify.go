@@ -41,6 +41,13 @@ type rawHeader struct {
 // Verify does not look at validFrom, validUntil or status: those are the
 // caller's business, with its clock and its status lists.
 func Verify(token string, keys KeyResolver) (credential []byte, header Header, err error) {
+	return VerifySeen(token, keys, nil)
+}
+
+// VerifySeen is Verify that consults seen (when not nil) before the
+// signature and credential checks and remembers the tokens that pass
+// them; see Seen for why this answers exactly as Verify does.
+func VerifySeen(token string, keys KeyResolver, seen Seen) (credential []byte, header Header, err error) {
 	hdr, parts, err := parseHeader(token)
 	if err != nil {
 		return nil, hdr, err
@@ -62,15 +69,32 @@ func Verify(token string, keys KeyResolver) (credential []byte, header Header, e
 	if want.String() != hdr.Alg {
 		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: header says %s, the key takes %s", hdr.Kid, ErrAlgorithm, hdr.Alg, want)
 	}
-	if err := checkSignature(pub, []byte(parts.input), parts.sig); err != nil {
-		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: %v", hdr.Kid, ErrSignature, err)
+	var sum [32]byte
+	known := false
+	if seen != nil {
+		var ok bool
+		if sum, ok = verdictSum(pub, hdr.Alg, parts.input, parts.sig); ok {
+			known = seen.Verified(sum)
+		} else {
+			seen = nil
+		}
+	}
+	if !known {
+		if err := checkSignature(pub, []byte(parts.input), parts.sig); err != nil {
+			return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: %v", hdr.Kid, ErrSignature, err)
+		}
 	}
 	payload, err := base64.RawURLEncoding.Strict().DecodeString(parts.payload)
 	if err != nil {
 		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: payload: %v", hdr.Kid, ErrMalformed, err)
 	}
-	if err := checkCredential(payload); err != nil {
-		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w", hdr.Kid, err)
+	if !known {
+		if err := checkCredential(payload); err != nil {
+			return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w", hdr.Kid, err)
+		}
+		if seen != nil {
+			seen.Remember(sum)
+		}
 	}
 	return payload, hdr, nil
 }
