@@ -1,33 +1,50 @@
 package verify
 
 import (
-	"crypto/sha256"
 	"sync"
 
 	"github.com/recert/recert/credential/statuslist"
+	"github.com/recert/recert/credential/vcjwt"
 )
 
 // Cache keeps what a verifier would otherwise redo on every request for
-// the same inputs: decoded status lists (a list changes only when its
-// credential is re-issued, so its encoded text is the key) and credentials
-// already found valid against the OB 3.0 schema (by the SHA-256 of their
-// JSON). Both are bounded; when full they are cleared and refilled.
+// the same inputs:
+//
+//   - decoded status lists, keyed by their encoded text itself (a list
+//     changes only when its credential is re-issued, and a changed list is
+//     a different key, so a stale decoding is never used);
+//   - credentials already found valid against the OB 3.0 schema, with the
+//     members the checks read, keyed by the SHA-256 of their exact JSON
+//     (so a body changed by one byte is decoded and validated afresh);
+//   - VC-JWTs whose signature and shape verified, keyed by vcjwt's sum
+//     over the resolved key and the token (see vcjwt.Seen: the key is
+//     still resolved on every call, so a withdrawn or replaced key stops
+//     a remembered token verifying).
+//
+// What depends on the caller or the clock (the issuer's trust, the key
+// resolution, the dates, the status bits) is checked on every call. Each
+// part is bounded; when full it is cleared and refilled.
 type Cache struct {
 	mu     sync.RWMutex
 	lists  map[string]*statuslist.List
-	schema map[[32]byte]struct{}
+	heads  map[[32]byte]*head
+	tokens map[[32]byte]struct{}
 }
 
-// Cache bounds: status lists are few (two per issuer key era); schema
-// results cost 32 bytes each.
+var _ vcjwt.Seen = (*Cache)(nil)
+
+// Cache bounds: status lists are few (two per issuer key era); a head
+// holds the parsed credentialStatus (about 1 KiB); a token sum is 32
+// bytes.
 const (
 	maxLists  = 64
-	maxSchema = 100_000
+	maxHeads  = 20_000
+	maxTokens = 100_000
 )
 
 // NewCache returns an empty cache for a Verifier.
 func NewCache() *Cache {
-	return &Cache{lists: map[string]*statuslist.List{}, schema: map[[32]byte]struct{}{}}
+	return &Cache{lists: map[string]*statuslist.List{}, heads: map[[32]byte]*head{}, tokens: map[[32]byte]struct{}{}}
 }
 
 // decode is statuslist.Decode, once per encoded list.
@@ -54,26 +71,46 @@ func (c *Cache) decode(encoded string) (*statuslist.List, error) {
 	return l, nil
 }
 
-// validated runs check unless body passed it before.
-func (c *Cache) validated(body []byte, check func() error) error {
+// validHead returns the head of the body whose SHA-256 is sum, if that
+// body passed the schema check before. The head is shared: read only.
+func (c *Cache) validHead(sum [32]byte) (*head, bool) {
 	if c == nil {
-		return check()
+		return nil, false
 	}
-	sum := sha256.Sum256(body)
 	c.mu.RLock()
-	_, ok := c.schema[sum]
+	h, ok := c.heads[sum]
 	c.mu.RUnlock()
-	if ok {
-		return nil
-	}
-	if err := check(); err != nil {
-		return err
+	return h, ok
+}
+
+// rememberValid records that the body whose SHA-256 is sum passed the
+// schema check, with its decoded head.
+func (c *Cache) rememberValid(sum [32]byte, h *head) {
+	if c == nil {
+		return
 	}
 	c.mu.Lock()
-	if len(c.schema) >= maxSchema {
-		clear(c.schema)
+	if len(c.heads) >= maxHeads {
+		clear(c.heads)
 	}
-	c.schema[sum] = struct{}{}
+	c.heads[sum] = h
 	c.mu.Unlock()
-	return nil
+}
+
+// Verified is vcjwt.Seen's lookup.
+func (c *Cache) Verified(sum [32]byte) bool {
+	c.mu.RLock()
+	_, ok := c.tokens[sum]
+	c.mu.RUnlock()
+	return ok
+}
+
+// Remember is vcjwt.Seen's record.
+func (c *Cache) Remember(sum [32]byte) {
+	c.mu.Lock()
+	if len(c.tokens) >= maxTokens {
+		clear(c.tokens)
+	}
+	c.tokens[sum] = struct{}{}
+	c.mu.Unlock()
 }

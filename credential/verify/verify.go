@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -94,11 +95,20 @@ func (v Verifier) Verify(input []byte, at time.Time) Result {
 		return r
 	}
 	// Only the members the checks read are decoded; the whole document
-	// is decoded for the schema check, which a Cache remembers.
-	doc, err := decodeHead(body)
-	if err != nil {
-		r.fail(CheckFormat, "the credential is not a JSON object: "+err.Error())
-		return r
+	// is decoded for the schema check. A Cache remembers both for a body
+	// that passed, by the SHA-256 of its exact bytes.
+	var sum [32]byte
+	if v.Cache != nil {
+		sum = sha256.Sum256(body)
+	}
+	doc, valid := v.Cache.validHead(sum)
+	if !valid {
+		h, err := decodeHead(body)
+		if err != nil {
+			r.fail(CheckFormat, "the credential is not a JSON object: "+err.Error())
+			return r
+		}
+		doc = &h
 	}
 	r.Body = body
 	r.Issuer = string(doc.Issuer)
@@ -107,18 +117,12 @@ func (v Verifier) Verify(input []byte, at time.Time) Result {
 		return r
 	}
 	r.pass(CheckIssuer, r.Issuer)
-	err = v.Cache.validated(body, func() error {
-		var full map[string]any
-		if err := json.Unmarshal(body, &full); err != nil {
-			return err
+	if !valid {
+		if err := validateSchema(body); err != nil {
+			r.fail(CheckSchema, err.Error())
+			return r
 		}
-		// The schema describes the credential, not its proof.
-		delete(full, "proof")
-		return ob.ValidateValue(full)
-	})
-	if err != nil {
-		r.fail(CheckSchema, err.Error())
-		return r
+		v.Cache.rememberValid(sum, doc)
 	}
 	r.pass(CheckSchema, "OB 3.0 AchievementCredential")
 	if !v.dates(&r, doc, at) {
@@ -126,6 +130,18 @@ func (v Verifier) Verify(input []byte, at time.Time) Result {
 	}
 	v.status(&r, doc)
 	return r
+}
+
+// validateSchema checks a credential's JSON against the OB 3.0
+// AchievementCredential schema.
+func validateSchema(body []byte) error {
+	var full map[string]any
+	if err := json.Unmarshal(body, &full); err != nil {
+		return err
+	}
+	// The schema describes the credential, not its proof.
+	delete(full, "proof")
+	return ob.ValidateValue(full)
 }
 
 // secured checks the form and the signature and returns the credential's
@@ -158,7 +174,11 @@ func (v Verifier) secured(r *Result, in []byte) ([]byte, bool) {
 	case bytes.Count(in, []byte(".")) == 2:
 		r.Form = FormJWT
 		r.pass(CheckFormat, "a VC-JWT")
-		body, h, err := vcjwt.Verify(string(in), v.resolve)
+		var seen vcjwt.Seen
+		if v.Cache != nil {
+			seen = v.Cache
+		}
+		body, h, err := vcjwt.VerifySeen(string(in), v.resolve, seen)
 		if err != nil {
 			r.fail(CheckSignature, err.Error())
 			return nil, false
@@ -178,7 +198,7 @@ func (v Verifier) resolve(vm string) (crypto.PublicKey, error) {
 }
 
 // dates checks validFrom and validUntil against at.
-func (v Verifier) dates(r *Result, doc head, at time.Time) bool {
+func (v Verifier) dates(r *Result, doc *head, at time.Time) bool {
 	from, err := instant(doc.ValidFrom)
 	if err != nil {
 		r.fail(CheckDates, "validFrom: "+err.Error())
@@ -212,7 +232,7 @@ func (v Verifier) dates(r *Result, doc head, at time.Time) bool {
 
 // status reads each credentialStatus entry's list; a revoked or suspended
 // bit overrides the state the dates gave.
-func (v Verifier) status(r *Result, doc head) {
+func (v Verifier) status(r *Result, doc *head) {
 	raw := doc.CredentialStatus
 	var entries []map[string]any
 	switch s := raw.(type) {
