@@ -29,14 +29,30 @@ type rawHeader struct {
 	Kid  string  `json:"kid"`
 	Crit present `json:"crit"`
 	B64  present `json:"b64"`
+	// The members that carry or point to a key (RFC 7515 §4.1.2-§4.1.8).
+	// The key always comes from the resolver, so these would say nothing
+	// true; Sign never writes them, and go-jose and jwx refuse a token
+	// whose jwk does not parse, which FuzzDifferential found this package
+	// accepting. So a token with any of them is refused outright.
+	JWK     present `json:"jwk"`
+	JKU     present `json:"jku"`
+	X5C     present `json:"x5c"`
+	X5U     present `json:"x5u"`
+	X5T     present `json:"x5t"`
+	X5TS256 present `json:"x5t#S256"`
+}
+
+// embedsKey reports whether the header carries or points to a key.
+func (h rawHeader) embedsKey() bool {
+	return bool(h.JWK || h.JKU || h.X5C || h.X5U || h.X5T || h.X5TS256)
 }
 
 // Verify checks a compact VC-JWT and returns the credential it secures
 // and its protected header. The checks run cheapest and most telling
 // first, and the error wraps the one reason that failed: ErrMalformed,
 // ErrAlgNone, ErrType, ErrUnknownKey, ErrAlgorithm, ErrSignature or
-// ErrNotCredential. Keys embedded in the header (jwk, x5c, jku) are never
-// used: the key comes from keys alone.
+// ErrNotCredential. A header that embeds or points to a key (jwk, jku, x5c,
+// x5u, x5t, x5t#S256) is refused: the key comes from keys alone.
 //
 // Verify does not look at validFrom, validUntil or status: those are the
 // caller's business, with its clock and its status lists.
@@ -169,6 +185,9 @@ func parseHeader(token string) (Header, compact, error) {
 	}
 	if rh.Crit || rh.B64 {
 		return hdr, compact{}, fmt.Errorf("vcjwt: verify: %w: crit and b64 headers are not supported", ErrMalformed)
+	}
+	if rh.embedsKey() {
+		return hdr, compact{}, fmt.Errorf("vcjwt: verify: %w: jwk, jku, x5c, x5u, x5t and x5t#S256 headers are refused (the key comes from the issuer's document)", ErrMalformed)
 	}
 	if !sameMediaType(hdr.Typ, Type) {
 		return hdr, compact{}, fmt.Errorf("vcjwt: verify: %w: typ %q", ErrType, hdr.Typ)

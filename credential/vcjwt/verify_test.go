@@ -170,6 +170,12 @@ func TestVerifyRefusesMalformed(t *testing.T) {
 		"header duplicate alg": hdr(`{"alg":"none","alg":"EdDSA","typ":"vc+jwt","kid":"` + edKid + `"}`),
 		"header duplicate typ": hdr(`{"alg":"EdDSA","typ":"JWT","typ":"vc+jwt","kid":"` + edKid + `"}`),
 		"too large":            h + "." + strings.Repeat("A", MaxTokenSize) + "." + s,
+		"header jwk":           hdr(`{"alg":"EdDSA","typ":"vc+jwt","kid":"` + edKid + `","jwk":{"kty":"OKP"}}`),
+		"header jku":           hdr(`{"alg":"EdDSA","typ":"vc+jwt","kid":"` + edKid + `","jku":"https://evil.example/jwks"}`),
+		"header x5c":           hdr(`{"alg":"EdDSA","typ":"vc+jwt","kid":"` + edKid + `","x5c":["AA"]}`),
+		"header x5u":           hdr(`{"alg":"EdDSA","typ":"vc+jwt","kid":"` + edKid + `","x5u":"https://evil.example/c"}`),
+		"header x5t":           hdr(`{"alg":"EdDSA","typ":"vc+jwt","kid":"` + edKid + `","x5t":"AA"}`),
+		"header x5t#S256":      hdr(`{"alg":"EdDSA","typ":"vc+jwt","kid":"` + edKid + `","x5t#S256":"AA"}`),
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, _, err := Verify(tok, resolver(nil))
