@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"crypto/ed25519"
 	"sync"
 
 	"github.com/recert/recert/credential/statuslist"
@@ -19,7 +20,13 @@ import (
 //   - VC-JWTs whose signature and shape verified, keyed by vcjwt's sum
 //     over the resolved key and the token (see vcjwt.Seen: the key is
 //     still resolved on every call, so a withdrawn or replaced key stops
-//     a remembered token verifying).
+//     a remembered token verifying);
+//   - Data Integrity documents whose proof verified, keyed by the SHA-256
+//     of their exact bytes, with the keys their verification methods
+//     resolved to: the verification is a pure function of the document
+//     and those keys (the contexts are embedded), so when every method
+//     still resolves to the same key the answer is the same, and when one
+//     does not the proof is checked afresh.
 //
 // What depends on the caller or the clock (the issuer's trust, the key
 // resolution, the dates, the status bits) is checked on every call. Each
@@ -29,6 +36,7 @@ type Cache struct {
 	lists  map[string]*statuslist.List
 	heads  map[[32]byte]*head
 	tokens map[[32]byte]struct{}
+	proofs map[[32]byte]proofKeys
 }
 
 var _ vcjwt.Seen = (*Cache)(nil)
@@ -44,7 +52,7 @@ const (
 
 // NewCache returns an empty cache for a Verifier.
 func NewCache() *Cache {
-	return &Cache{lists: map[string]*statuslist.List{}, heads: map[[32]byte]*head{}, tokens: map[[32]byte]struct{}{}}
+	return &Cache{lists: map[string]*statuslist.List{}, heads: map[[32]byte]*head{}, tokens: map[[32]byte]struct{}{}, proofs: map[[32]byte]proofKeys{}}
 }
 
 // decode is statuslist.Decode, once per encoded list.
@@ -112,5 +120,38 @@ func (c *Cache) Remember(sum [32]byte) {
 		clear(c.tokens)
 	}
 	c.tokens[sum] = struct{}{}
+	c.mu.Unlock()
+}
+
+// proofKeys are the verification methods a Data Integrity proof check
+// resolved, in order, with the Ed25519 keys they resolved to.
+type proofKeys struct {
+	vms  []string
+	keys []ed25519.PublicKey
+}
+
+// provenDocument returns the keys under which the document whose SHA-256
+// is sum verified before.
+func (c *Cache) provenDocument(sum [32]byte) (proofKeys, bool) {
+	if c == nil {
+		return proofKeys{}, false
+	}
+	c.mu.RLock()
+	p, ok := c.proofs[sum]
+	c.mu.RUnlock()
+	return p, ok
+}
+
+// rememberProof records that the document whose SHA-256 is sum verified
+// under the keys p.
+func (c *Cache) rememberProof(sum [32]byte, p proofKeys) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	if len(c.proofs) >= maxTokens {
+		clear(c.proofs)
+	}
+	c.proofs[sum] = p
 	c.mu.Unlock()
 }

@@ -154,18 +154,7 @@ func (v Verifier) secured(r *Result, in []byte) ([]byte, bool) {
 	case in[0] == '{':
 		r.Form = FormDataIntegrity
 		r.pass(CheckFormat, "a JSON credential with an embedded proof")
-		err := dataintegrity.Verify(in, func(vm string) (ed25519.PublicKey, error) {
-			k, err := v.resolve(vm)
-			if err != nil {
-				return nil, err
-			}
-			pub, ok := k.(ed25519.PublicKey)
-			if !ok {
-				return nil, fmt.Errorf("key %s is not an Ed25519 key", vm)
-			}
-			return pub, nil
-		})
-		if err != nil {
+		if err := v.proof(in); err != nil {
 			r.fail(CheckSignature, err.Error())
 			return nil, false
 		}
@@ -188,6 +177,58 @@ func (v Verifier) secured(r *Result, in []byte) ([]byte, bool) {
 	}
 	r.fail(CheckFormat, "neither a VC-JWT nor a JSON credential")
 	return nil, false
+}
+
+// proof checks a Data Integrity document's proof, or finds in the Cache
+// that the same bytes verified under keys its methods still resolve to.
+func (v Verifier) proof(doc []byte) error {
+	var sum [32]byte
+	if v.Cache != nil {
+		sum = sha256.Sum256(doc)
+		if p, ok := v.Cache.provenDocument(sum); ok && v.stillResolve(p) {
+			return nil
+		}
+	}
+	var used proofKeys
+	err := dataintegrity.Verify(doc, func(vm string) (ed25519.PublicKey, error) {
+		pub, err := v.ed25519Key(vm)
+		if err != nil {
+			return nil, err
+		}
+		used.vms, used.keys = append(used.vms, vm), append(used.keys, pub)
+		return pub, nil
+	})
+	if err != nil {
+		return err
+	}
+	v.Cache.rememberProof(sum, used)
+	return nil
+}
+
+// stillResolve reports whether every method in p resolves to the key it
+// did when the proof verified.
+func (v Verifier) stillResolve(p proofKeys) bool {
+	for i, vm := range p.vms {
+		pub, err := v.ed25519Key(vm)
+		if err != nil || !pub.Equal(p.keys[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// ed25519Key resolves a verification method to the Ed25519 key a Data
+// Integrity proof needs.
+func (v Verifier) ed25519Key(vm string) (ed25519.PublicKey, error) {
+	k, err := v.resolve(vm)
+	if err != nil {
+		return nil, err
+	}
+	pub, ok := k.(ed25519.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("key %s is not an Ed25519 key", vm)
+	}
+	return pub, nil
 }
 
 func (v Verifier) resolve(vm string) (crypto.PublicKey, error) {
@@ -314,17 +355,7 @@ func instant(v *string) (time.Time, error) {
 // the one expected, and that it is valid at at. It returns the credential
 // as parsed JSON, for statuslist.Check.
 func (v Verifier) StatusListCredential(doc []byte, issuer string, at time.Time) (map[string]any, error) {
-	err := dataintegrity.Verify(doc, func(vm string) (ed25519.PublicKey, error) {
-		k, err := v.resolve(vm)
-		if err != nil {
-			return nil, err
-		}
-		pub, ok := k.(ed25519.PublicKey)
-		if !ok {
-			return nil, fmt.Errorf("key %s is not an Ed25519 key", vm)
-		}
-		return pub, nil
-	})
+	err := dataintegrity.Verify(doc, v.ed25519Key)
 	if err != nil {
 		return nil, fmt.Errorf("status list: %w", err)
 	}
