@@ -1,9 +1,11 @@
 package verify
 
-// ForgetTokens empties the cache's remembered VC-JWT verdicts, so that a
-// benchmark can time the signature check with everything else cached.
-func ForgetTokens(c *Cache) {
+// ForgetVerdicts empties the cache's remembered VC-JWT and Data Integrity
+// verdicts, so that a benchmark can time the signature check with
+// everything else cached.
+func ForgetVerdicts(c *Cache) {
 	c.mu.Lock()
 	clear(c.tokens)
+	clear(c.proofs)
 	c.mu.Unlock()
 }
