@@ -33,7 +33,7 @@ type Seen interface {
 
 // verdictSum is the sum Seen keys on. ok is false for a key type Verify
 // does not take (which then fails before the sum matters).
-func verdictSum(pub crypto.PublicKey, alg, input string, sig []byte) (sum [32]byte, ok bool) {
+func verdictSum(pub crypto.PublicKey, alg string, input, sig []byte) (sum [32]byte, ok bool) {
 	h := sha256.New()
 	field(h, []byte("recert vcjwt verified v1"))
 	switch k := pub.(type) {
@@ -49,7 +49,7 @@ func verdictSum(pub crypto.PublicKey, alg, input string, sig []byte) (sum [32]by
 		return sum, false
 	}
 	field(h, []byte(alg))
-	field(h, []byte(input))
+	field(h, input)
 	field(h, sig)
 	h.Sum(sum[:0])
 	return sum, true

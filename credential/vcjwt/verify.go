@@ -85,18 +85,19 @@ func VerifySeen(token string, keys KeyResolver, seen Seen) (credential []byte, h
 	if want.String() != hdr.Alg {
 		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: header says %s, the key takes %s", hdr.Kid, ErrAlgorithm, hdr.Alg, want)
 	}
+	input := []byte(parts.input)
 	var sum [32]byte
 	known := false
 	if seen != nil {
 		var ok bool
-		if sum, ok = verdictSum(pub, hdr.Alg, parts.input, parts.sig); ok {
+		if sum, ok = verdictSum(pub, hdr.Alg, input, parts.sig); ok {
 			known = seen.Verified(sum)
 		} else {
 			seen = nil
 		}
 	}
 	if !known {
-		if err := checkSignature(pub, []byte(parts.input), parts.sig); err != nil {
+		if err := checkSignature(pub, input, parts.sig); err != nil {
 			return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: %v", hdr.Kid, ErrSignature, err)
 		}
 	}
