@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/recert/recert/credential/dataintegrity"
@@ -89,6 +90,16 @@ type Result struct {
 // instant at. It never fails: what it could not check is a failed check.
 func (v Verifier) Verify(input []byte, at time.Time) Result {
 	r := Result{Checks: make([]Check, 0, 6)}
+	// Every verification method the proof made us resolve, to check below
+	// that each is the issuer's own: a trusted issuer's key must not vouch
+	// for a credential naming another trusted issuer.
+	var signers []string
+	if key := v.Key; key != nil {
+		v.Key = func(vm string) (crypto.PublicKey, error) {
+			signers = append(signers, vm)
+			return key(vm)
+		}
+	}
 	body, ok := v.secured(&r, bytes.TrimSpace(input))
 	if !ok {
 		r.State = StateInvalid
@@ -115,6 +126,12 @@ func (v Verifier) Verify(input []byte, at time.Time) Result {
 	if v.Trusted == nil || !v.Trusted(r.Issuer) {
 		r.fail(CheckIssuer, fmt.Sprintf("issuer %q is not one this verifier knows", r.Issuer))
 		return r
+	}
+	for _, vm := range signers {
+		if did, _, _ := strings.Cut(vm, "#"); did != r.Issuer {
+			r.fail(CheckSignature, fmt.Sprintf("signed with %s, a key of %s, not of the issuer %s", vm, did, r.Issuer))
+			return r
+		}
 	}
 	r.pass(CheckIssuer, r.Issuer)
 	if !valid {

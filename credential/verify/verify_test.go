@@ -12,6 +12,7 @@ import (
 	"github.com/recert/recert/credential/keyring"
 	"github.com/recert/recert/credential/ob"
 	"github.com/recert/recert/credential/statuslist"
+	"github.com/recert/recert/credential/vcjwt"
 	"github.com/recert/recert/credential/verify"
 )
 
@@ -172,5 +173,52 @@ func TestVerifySaysWhatFailed(t *testing.T) {
 		if c.r.State != verify.StateInvalid || last.OK || last.Name != c.check || last.Detail == "" {
 			t.Errorf("%s: state %s, last check %+v; want invalid, failing %s with a reason", c.name, c.r.State, last, c.check)
 		}
+	}
+}
+
+// TestSignedWithAnotherIssuersKey: a verifier that trusts two issuers
+// refuses a credential naming one but signed with the other's key, though
+// the key resolves and the signature holds: only the issuer's own keys
+// vouch for its credentials.
+func TestSignedWithAnotherIssuersKey(t *testing.T) {
+	w := newWorld(t)
+	other, err := keyring.Generate("key-1", keyring.EdDSA, grant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const otherDID = "did:web:other.example.org"
+	otherVM := otherDID + "#key-1"
+	key := w.v.Key
+	w.v.Key = func(vm string) (crypto.PublicKey, error) {
+		if vm == otherVM {
+			return other.Public(), nil
+		}
+		return key(vm)
+	}
+	w.v.Trusted = func(issuer string) bool { return issuer == did || issuer == otherDID }
+	var doc map[string]any
+	if err := json.Unmarshal(w.issue(t, 7).Document, &doc); err != nil {
+		t.Fatal(err)
+	}
+	delete(doc, "proof")
+	body, _ := json.Marshal(doc)
+	forged, err := vcjwt.Sign(body, other.Private, otherVM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := w.v.Verify([]byte(forged), grant.AddDate(1, 0, 0))
+	last := r.Checks[len(r.Checks)-1]
+	if r.State != verify.StateInvalid || last.Name != verify.CheckSignature || !strings.Contains(last.Detail, "not of the issuer") {
+		t.Fatalf("signed with another issuer's key: %s %+v; want invalid on the signature", r.State, r.Checks)
+	}
+	// The other issuer's own credential, signed with its own key, holds.
+	doc["issuer"] = map[string]any{"id": otherDID, "type": []any{"Profile"}, "name": "Other", "url": "https://other.example.org"}
+	body, _ = json.Marshal(doc)
+	own, err := vcjwt.Sign(body, other.Private, otherVM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := w.v.Verify([]byte(own), grant.AddDate(1, 0, 0)); r.Checks[len(r.Checks)-1].Name == verify.CheckSignature && !r.Checks[len(r.Checks)-1].OK {
+		t.Fatalf("the other issuer's own credential: %+v", r.Checks)
 	}
 }
