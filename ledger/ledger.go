@@ -62,6 +62,7 @@ type Tx interface {
 	SigningKeys
 	Credentials
 	Reports
+	SignIns
 }
 
 // Event is one entry of a candidate's stream. Seq counts from 1 in each

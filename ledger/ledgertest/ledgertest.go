@@ -137,6 +137,10 @@ func RunWith(t *testing.T, open func(t *testing.T) ledger.Store, o Options) {
 		{"Reports/Empty", testEmptyReports},
 		{"Reports/SlotUses", testSlotUses},
 		{"Reports/SearchCandidates", testSearchCandidates},
+		{"SignIns/StaffUsers", testStaffUsers},
+		{"SignIns/CandidatesByEmail", testCandidatesByEmail},
+		{"SignIns/Links", testSignInLinks},
+		{"SignIns/Sessions", testSessions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
