@@ -42,6 +42,8 @@ type App struct {
 	issuer       IssuerIdentity
 	status       statusCache
 	creds        CredentialIssuer
+	// signInConsole shows sign-in links when there is no mailer.
+	signInConsole func(to, link string)
 }
 
 // Observer is told what the worker did, for metrics.

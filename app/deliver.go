@@ -42,6 +42,8 @@ func (a *App) Work(ctx context.Context, j Job, attempt int, done Done) error {
 		return a.issueCredential(ctx, j, done)
 	case JobCredentialStatus:
 		return a.credentialStatusJob(ctx, j, done)
+	case JobSignIn:
+		return a.deliverSignIn(ctx, j.SignIn, done)
 	}
 	return fmt.Errorf("app: unknown job kind %q", j.Kind)
 }

@@ -23,7 +23,13 @@ const (
 	// term (Job.Candidate, Job.Certification, Job.Term: its basis date),
 	// queued by the write that earned or renewed it.
 	JobCredential = "credential"
+	// JobSignIn mails the one-time link of a sign-in (Job.SignIn: the
+	// link's id), queued by the request for it.
+	JobSignIn = "signin"
 )
+
+// KindSignIn is the Kind of a sign-in link's Message.
+const KindSignIn = "signin"
 
 // Job is one unit of the worker's work. Its identity (what makes a second
 // insert of the same job a no-op while the first is known to the queue) is
@@ -37,6 +43,8 @@ type Job struct {
 	// JobCredential: the candidate, the certification and the term's
 	// basis date (YYYY-MM-DD).
 	Candidate, Certification, Term string
+	// SignIn is a JobSignIn's link id.
+	SignIn string
 	// At is when the job may run first; zero is now.
 	At time.Time
 }
@@ -97,6 +105,8 @@ type MessageFacts struct {
 	Slot            *time.Time    `json:"slot,omitempty"`
 	ChangeUntil     *time.Time    `json:"change_until,omitempty"`
 	Center          string        `json:"center,omitempty"`
+	// Link is a sign-in message's one-time link (never sent to webhooks).
+	Link string `json:"link,omitempty"`
 }
 
 // RenewalFact is one way to renew: an exam and the first date it can be sat.

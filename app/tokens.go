@@ -183,7 +183,7 @@ func (a *App) Token(ctx context.Context, pr Principal, id string) (ledger.Token,
 }
 
 // RevokeToken deletes a token: its secret stops working at once, on every
-// server sharing the database. Admin only.
+// server sharing the database, and so do the page sessions made with it. Admin only.
 func (a *App) RevokeToken(ctx context.Context, pr Principal, id string) error {
 	if err := pr.mustBeAdmin("revoke tokens"); err != nil {
 		return err
@@ -192,7 +192,12 @@ func (a *App) RevokeToken(ctx context.Context, pr Principal, id string) error {
 		return err
 	}
 	_, err := a.write(ctx, pr, op{decide: func(w *locked) (any, error) {
-		return nil, storeErr(w.tx.DeleteToken(ctx, id), "token "+id)
+		if err := w.tx.DeleteToken(ctx, id); err != nil {
+			return nil, storeErr(err, "token "+id)
+		}
+		// The sessions it was exchanged for end with it.
+		_, err := w.tx.DeleteSessionsOf(ctx, ownerToken+id)
+		return nil, storeErr(err, "sessions of token "+id)
 	}})
 	return err
 }

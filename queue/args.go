@@ -103,6 +103,17 @@ func (a credentialStatusArgs) job() app.Job {
 	return app.Job{Kind: app.JobCredentialStatus, Candidate: a.Candidate, Certification: a.Certification, Term: a.Term, At: a.At}
 }
 
+// signInArgs is an app.JobSignIn: one sign-in link's mail.
+type signInArgs struct {
+	Link string `json:"link" river:"unique"`
+}
+
+func (signInArgs) Kind() string { return app.JobSignIn }
+
+func (a signInArgs) key() string { return app.JobSignIn + "\x00" + a.Link }
+
+func (a signInArgs) job() app.Job { return app.Job{Kind: app.JobSignIn, SignIn: a.Link} }
+
 // jobArgs is what the workers need of every args type.
 type jobArgs interface {
 	river.JobArgs
@@ -182,6 +193,11 @@ func insertParams(j app.Job, now time.Time) (river.InsertManyParams, error) {
 			return river.InsertManyParams{}, fmt.Errorf("queue: credential status job without candidate, certification, term or At: %+v", j)
 		}
 		args = credentialStatusArgs{Candidate: j.Candidate, Certification: j.Certification, Term: j.Term, At: at}
+	case app.JobSignIn:
+		if j.SignIn == "" {
+			return river.InsertManyParams{}, fmt.Errorf("queue: sign-in job without a link")
+		}
+		args = signInArgs{Link: j.SignIn}
 	case app.JobSweep:
 		if at.IsZero() {
 			return river.InsertManyParams{}, fmt.Errorf("queue: sweep job without At")

@@ -52,6 +52,8 @@ func TestInsertParams(t *testing.T) {
 		{name: "credential status without At", job: app.Job{Kind: app.JobCredentialStatus, Candidate: "c1", Certification: "ace", Term: "2027-02-28"}, err: "credential status job without"},
 		{name: "notice without due", job: app.Job{Kind: app.JobNotice, Notice: ledger.Notice{Candidate: "c1", Kind: "expiry"}}, err: "without candidate, kind or due"},
 		{name: "webhook without endpoint", job: app.Job{Kind: app.JobWebhook, Notification: "n"}, err: "without notification or endpoint"},
+		{name: "sign-in", job: app.Job{Kind: app.JobSignIn, SignIn: "sil_1"}, attempts: otherAttempts, key: "signin\x00sil_1"},
+		{name: "sign-in without link", job: app.Job{Kind: app.JobSignIn}, err: "sign-in job without a link"},
 		{name: "sweep without At", job: app.Job{Kind: app.JobSweep}, err: "sweep job without At"},
 		{name: "unknown kind", job: app.Job{Kind: "mystery"}, err: `unknown job kind "mystery"`},
 	} {

@@ -172,6 +172,7 @@ func build[D riverdriver.Driver[T], T any](q *Queue, driver D, raw func(ledger.T
 		river.AddWorkerSafely(workers, &worker[D, T, noticeArgs]{q: q, raw: raw}),
 		river.AddWorkerSafely(workers, &worker[D, T, credentialArgs]{q: q, raw: raw}),
 		river.AddWorkerSafely(workers, &worker[D, T, credentialStatusArgs]{q: q, raw: raw}),
+		river.AddWorkerSafely(workers, &worker[D, T, signInArgs]{q: q, raw: raw}),
 		river.AddWorkerSafely(workers, &worker[D, T, webhookArgs]{q: q, raw: raw}),
 		river.AddWorkerSafely(workers, &worker[D, T, sweepArgs]{q: q, raw: raw}),
 	); err != nil {

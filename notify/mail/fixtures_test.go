@@ -71,5 +71,11 @@ func fixtures() []app.Message {
 			Title: "A notice of a kind without a template",
 			Lines: []string{"The <default> template shows the lines & nothing else."},
 		},
+		{
+			ID: "sil_1", MessageID: "<sil_1@recert.test>", Kind: app.KindSignIn, Subject: "c-1", Due: due, Candidate: cand,
+			Title: "Your sign-in link for recert",
+			Lines: []string{"Someone asked to sign in to recert as candidate c-1 with this address.", "The link works once."},
+			Facts: app.MessageFacts{Link: "https://recert.example.org/signin/rcl_secret?a=1&b=2"},
+		},
 	}
 }

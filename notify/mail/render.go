@@ -33,6 +33,11 @@ var kinds = []string{
 
 const defaultKind = "default"
 
+// standalone are the kinds whose file is the whole message, with a
+// "layout" of its own: a sign-in link is not about certifications, and the
+// layout's footer (preferences, opting out) does not apply to it.
+var standalone = []string{app.KindSignIn}
+
 type templates struct {
 	text map[string]*texttemplate.Template
 	html map[string]*htmltemplate.Template
@@ -48,6 +53,17 @@ var parsed = sync.OnceValues(func() (*templates, error) {
 			return nil, fmt.Errorf("mail: text template %s: %w", k, err)
 		}
 		ht, err := htmltemplate.New(k).Option("missingkey=error").ParseFS(templateFS, "templates/layout.html", "templates/"+k+".html")
+		if err != nil {
+			return nil, fmt.Errorf("mail: HTML template %s: %w", k, err)
+		}
+		ts.text[k], ts.html[k] = tt, ht
+	}
+	for _, k := range standalone {
+		tt, err := texttemplate.New(k).Option("missingkey=error").ParseFS(templateFS, "templates/"+k+".txt")
+		if err != nil {
+			return nil, fmt.Errorf("mail: text template %s: %w", k, err)
+		}
+		ht, err := htmltemplate.New(k).Option("missingkey=error").ParseFS(templateFS, "templates/"+k+".html")
 		if err != nil {
 			return nil, fmt.Errorf("mail: HTML template %s: %w", k, err)
 		}

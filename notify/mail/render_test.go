@@ -43,6 +43,7 @@ func TestRenderFacts(t *testing.T) {
 		"change_deadline":       {"Sitting:        Monday 15 June 2026, 09:30 CEST", "Change until:   Sunday 14 June 2026, 09:30 CEST", "Berlin Mitte"},
 		"sitting":               {"Sitting:        Monday 15 June 2026, 09:30 CEST", "Berlin Mitte"},
 		"voucher_expiring":      {"Voucher:        v-42", "Wednesday 1 April 2026 (in 30 days)"},
+		"signin":                {"Sign in: https://recert.example.org/signin/rcl_secret?a=1&b=2", "Sign-in sil_1"},
 	}
 	for _, m := range fixtures() {
 		text, html, err := mail.Render(m)
@@ -52,6 +53,14 @@ func TestRenderFacts(t *testing.T) {
 		for _, w := range want[m.Kind] {
 			if !strings.Contains(text, w) {
 				t.Errorf("%s text lacks %q:\n%s", m.Kind, w, text)
+			}
+		}
+		if m.Kind == "signin" {
+			if !strings.Contains(html, `href="https://recert.example.org/signin/rcl_secret?a=1&amp;b=2"`) {
+				t.Errorf("the sign-in HTML lacks the link:\n%s", html)
+			}
+			if strings.Contains(text, "preferences") {
+				t.Errorf("the sign-in mail has the notices' footer:\n%s", text)
 			}
 		}
 		if m.Kind == "something_new" {
