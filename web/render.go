@@ -90,8 +90,9 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	var buf bytes.Buffer
 	v := view{Data: data}
 	if se, ok := sessionOf(r); ok {
-		v.Me, v.CSRF = &se.Principal, se.CSRF
+		v.Me = &se.Principal
 	}
+	v.CSRF = csrfOf(r) // the session's token, or a visitor's double-submit one
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		s.log.ErrorContext(r.Context(), "rendering a page", "page", name, "error", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)

@@ -57,4 +57,15 @@ var routes = []route{
 	{"GET", "/staff/reports/domain-pass-rates.csv", reportPassRates},
 	{"GET", "/staff/reports/appointments", reportAppointments},
 	{"GET", "/staff/reports/appointments.csv", reportAppointments},
+
+	// Sign-in and sessions (signin*.go, session*.go).
+	{"GET", "/signin", signinPage},
+	{"POST", "/signin", signinRequest},
+	{"GET", "/signin/token", signinTokenPage},
+	{"POST", "/signin/token", signinTokenUse},
+	{"GET", "/signin/{token}", signinLinkPage},
+	{"POST", "/signin/{token}", signinLinkUse},
+	{"POST", "/signout", signout},
+	{"GET", "/sessions", sessionsPage},
+	{"POST", "/sessions/{id}/revoke", sessionRevoke},
 }

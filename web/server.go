@@ -62,7 +62,9 @@ func New(a *app.App, opts Options) http.Handler {
 	s.mux.Handle("/", s.serve(func(s *server, w http.ResponseWriter, r *http.Request) error {
 		return &app.Error{Code: app.CodeNotFound, Message: "There is no page at " + r.URL.Path + "."}
 	}))
-	return s.headers(s.mux)
+	// Every POST passes two CSRF checks (csrf.go) after the session
+	// middleware has found who is signed in.
+	return s.headers(s.crossOrigin(s.sessions(s.mux)))
 }
 
 // serve turns a handler into an http.Handler that renders its error.
