@@ -68,6 +68,10 @@ var allowed = map[string][]string{
 	// The Mailpit test harness talks SMTP and HTTP to a real server.
 	"internal/mailpit": {},
 
+	// The browser test harness drives a real Chromium (chromedp); it knows
+	// nothing of the server it visits.
+	"internal/browser": {},
+
 	// The W3C Bitstring Status List: pure encoding and checking, shared by
 	// the issuer and the verifier.
 	"credential/statuslist": {},

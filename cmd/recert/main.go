@@ -40,7 +40,7 @@ func newRoot() *cobra.Command {
 	}
 	root.SetVersionTemplate("recert {{.Version}}\n")
 	root.AddCommand(newDecide(), newTest(), newStatus(), newPlan(), newServe(), newWorker(), newKeys(), newValidate(), newImport(), newExport(),
-		newRebuild(), newToken(), newVerify())
+		newRebuild(), newToken(), newVerify(), newStaff())
 	return root
 }
 

@@ -164,7 +164,7 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 			fmt.Fprintln(out, "the database has an admin token already; recert token create --role admin makes another")
 		}
 	}
-	mailing := "no mail (--smtp is not set)"
+	mailing := "no mail (--smtp is not set; sign-in links are printed in this log)"
 	if c.worker.smtp != "" {
 		mailing = "mail through " + redactURL(c.worker.smtp)
 	}
@@ -251,6 +251,9 @@ func purgeIdempotency(ctx context.Context, a *app.App, log *slog.Logger) {
 			log.Error("purging expired idempotency keys", "err", err)
 		} else if n > 0 {
 			log.Info("purged expired idempotency keys", "count", n)
+		}
+		if _, err := a.PurgeSignIns(ctx); err != nil && ctx.Err() == nil {
+			log.Error("purging ended sessions and old sign-in links", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -78,6 +78,12 @@ func makeParts(f workerFlags, now func() time.Time, log *slog.Logger) (parts, er
 			return p, fmt.Errorf("--smtp: %w", err)
 		}
 		p.opts = append(p.opts, app.WithMailer(m))
+	} else {
+		// No mail: the embedded default shows sign-in links in the log
+		// instead, so that a person can sign in with nothing but Go.
+		p.opts = append(p.opts, app.WithSignInConsole(func(to, link string) {
+			log.Info("sign-in link (printed because --smtp is not set; open it in a browser)", "to", to, "link", link)
+		}))
 	}
 	return p, nil
 }

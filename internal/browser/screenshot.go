@@ -1,0 +1,44 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Widths of the README's screenshots.
+const (
+	Desktop = 1280
+	Phone   = 375
+)
+
+// Screenshot writes the whole page shown, at width CSS pixels, to
+// docs/screenshots/NAME-WIDTH.png, only when RECERT_SCREENSHOTS=1: CI runs
+// the tests without it, so that it does not change the committed images.
+// The window is put back to desktop width after.
+func Screenshot(t testing.TB, ctx context.Context, name string, width int) {
+	t.Helper()
+	if os.Getenv("RECERT_SCREENSHOTS") != "1" {
+		return
+	}
+	var opts []chromedp.EmulateViewportOption
+	if width < 600 {
+		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
+	do(t, ctx, "set the width to "+fmt.Sprint(width), chromedp.EmulateViewport(int64(width), 900, opts...))
+	png := get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
+	do(t, ctx, "reset the width", chromedp.ResetViewport())
+	dir := filepath.Join(Root(t), "docs", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, width))
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s", path)
+}
