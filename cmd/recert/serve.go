@@ -69,6 +69,8 @@ type serveConfig struct {
 	publicURL         string
 	keyFile           string
 	worker            workerFlags
+	// clock is the server's clock; time.Now when nil (tests drive theirs).
+	clock func() time.Time
 }
 
 // serve runs until ctx ends, then shuts down gracefully: requests in
@@ -81,11 +83,15 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 	}
 	defer st.Close()
 	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
-	parts, err := makeParts(c.worker, time.Now, log)
+	now := time.Now
+	if c.clock != nil {
+		now = c.clock
+	}
+	parts, err := makeParts(c.worker, now, log)
 	if err != nil {
 		return err
 	}
-	opts := append(parts.opts, app.WithIdempotencyTTL(c.idemTTL))
+	opts := append(parts.opts, app.WithIdempotencyTTL(c.idemTTL), app.WithClock(now))
 	if c.publicURL != "" {
 		u, err := url.Parse(c.publicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
@@ -145,7 +151,7 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 	srv := &http.Server{
 		Handler: site(httpapi.New(a, httpapi.Options{Logger: log, PublicURL: strings.TrimRight(c.publicURL, "/"),
 			Observe: parts.metrics.HTTP, Metrics: parts.metrics.Handler()}),
-			web.New(a, web.Options{Logger: log, PublicURL: c.publicURL})),
+			web.New(a, web.Options{Logger: log, PublicURL: c.publicURL, Now: now})),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
