@@ -158,12 +158,12 @@ func TestRevokeAnotherSession(t *testing.T) {
 	s.signIn(t, laptop, "ada@example.com", "")
 	_, body := do(t, laptop, "GET", s.srv.URL+"/sessions", nil)
 	d := parse(t, body)
-	if n := d.Find("#sessions tbody tr").Length(); n != 2 {
+	if n := d.Find("#sessions article.session").Length(); n != 2 {
 		t.Fatalf("%d sessions listed, want 2", n)
 	}
 	// The row not marked as this session is the phone's.
 	var action string
-	d.Find("#sessions tbody tr").Each(func(_ int, row *goquery.Selection) {
+	d.Find("#sessions article.session").Each(func(_ int, row *goquery.Selection) {
 		if row.Find(".this-session").Length() == 0 {
 			action, _ = row.Find("form").Attr("action")
 		}
@@ -184,7 +184,7 @@ func TestRevokeAnotherSession(t *testing.T) {
 		t.Errorf("the revoked phone still signed in: %d", res.StatusCode)
 	}
 	_, body = do(t, laptop, "GET", s.srv.URL+"/sessions?revoked=1", nil)
-	if d := parse(t, body); d.Find("#sessions tbody tr").Length() != 1 || d.Find("#sessions-notice").Length() != 1 {
+	if d := parse(t, body); d.Find("#sessions article.session").Length() != 1 || d.Find("#sessions-notice").Length() != 1 {
 		t.Errorf("after revoking, the list:\n%s", body)
 	}
 	// Revoking a session that is not yours is not found.

@@ -236,7 +236,7 @@ func TestSignInByMailLink(t *testing.T) {
 	// Signed in: the sessions page lists this one, marked.
 	res, body = do(t, c, "GET", s.srv.URL+"/sessions", nil)
 	d = parse(t, body)
-	if res.StatusCode != 200 || d.Find("#sessions tbody tr").Length() != 1 || !strings.Contains(d.Find(".this-session").Text(), "this session") {
+	if res.StatusCode != 200 || d.Find("#sessions article.session").Length() != 1 || !strings.Contains(d.Find(".this-session").Text(), "this session") {
 		t.Fatalf("GET /sessions = %d:\n%s", res.StatusCode, body)
 	}
 	if !strings.Contains(body, "(Europe/Paris)") {

@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -23,8 +27,12 @@ type lockedBuffer struct {
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.b.Write(p) }
-func (l *lockedBuffer) String() string              { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 // movableClock is the server's clock, which the test moves forward.
 type movableClock struct {
@@ -45,11 +53,19 @@ type servedSite struct {
 	url, adminToken string
 	mp              *mailpit.Server
 	clock           *movableClock
+	log             *lockedBuffer // serve's log (its standard error)
 }
 
-func startServe(t *testing.T, seed func(ctx context.Context, a *app.App) error) *servedSite {
+// startServe runs serve; with mail, through a new Mailpit, else without
+// --smtp, as the README's first start does.
+func startServe(t *testing.T, mail bool, seed func(ctx context.Context, a *app.App) error) *servedSite {
 	t.Helper()
-	mp := mailpit.Start(t)
+	var mp *mailpit.Server
+	smtp := ""
+	if mail {
+		mp = mailpit.Start(t)
+		smtp = "smtp://" + mp.SMTPAddr()
+	}
 	db := filepath.Join(t.TempDir(), "recert.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := withApp(ctx, db, func(a *app.App) error { return seed(ctx, a) }); err != nil {
@@ -63,7 +79,7 @@ func startServe(t *testing.T, seed func(ctx context.Context, a *app.App) error) 
 	done := make(chan error, 1)
 	go func() {
 		done <- serve(ctx, cmd, serveConfig{addr: "127.0.0.1:0", db: db, token: true, idemTTL: app.DefaultIdempotencyTTL, clock: clk.Now,
-			worker: workerFlags{smtp: "smtp://" + mp.SMTPAddr(), from: "recert <recert@example.org>", workers: 2, sweepEvery: time.Hour,
+			worker: workerFlags{smtp: smtp, from: "recert <recert@example.org>", workers: 2, sweepEvery: time.Hour,
 				poll: 20 * time.Millisecond}})
 	}()
 	t.Cleanup(func() {
@@ -78,7 +94,7 @@ func startServe(t *testing.T, seed func(ctx context.Context, a *app.App) error) 
 	for {
 		s := out.String()
 		if m, k := serving.FindStringSubmatch(s), token.FindStringSubmatch(s); m != nil && k != nil {
-			return &servedSite{url: m[1], adminToken: k[1], mp: mp, clock: clk}
+			return &servedSite{url: m[1], adminToken: k[1], mp: mp, clock: clk, log: errs}
 		}
 		select {
 		case err := <-done:
@@ -115,7 +131,7 @@ func (s *servedSite) mailedLink(t *testing.T, n int, to string) string {
 // signs in with an API token. Every page is checked with axe-core.
 func TestSignInInTheBrowser(t *testing.T) {
 	ctx := browser.New(t)
-	site := startServe(t, func(ctx context.Context, a *app.App) error {
+	site := startServe(t, true, func(ctx context.Context, a *app.App) error {
 		_, err := a.CreateCandidate(ctx, app.System, app.CandidateInput{ID: "ada", Name: "Ada Lovelace", Email: "ada@example.com", TimeZone: "Europe/London"})
 		return err
 	})
@@ -150,7 +166,7 @@ func TestSignInInTheBrowser(t *testing.T) {
 	if got := browser.Text(t, ctx, "#sessions .this-session"); got != "(this session)" {
 		t.Errorf("the sessions page marks %q", got)
 	}
-	if n := browser.Count(t, ctx, "#sessions tbody tr"); n != 1 {
+	if n := browser.Count(t, ctx, "#sessions article.session"); n != 1 {
 		t.Errorf("%d sessions listed, want 1", n)
 	}
 	checked("sessions")
@@ -193,8 +209,66 @@ func TestSignInInTheBrowser(t *testing.T) {
 		t.Errorf("staff landed on %s, want /staff", u)
 	}
 	browser.Visit(t, ctx, site.url+"/sessions")
-	if n := browser.Count(t, ctx, "#sessions tbody tr"); n != 1 {
+	if n := browser.Count(t, ctx, "#sessions article.session"); n != 1 {
 		t.Errorf("staff sessions: %d, want 1", n)
 	}
 	browser.CheckAccessibility(t, ctx)
+}
+
+// TestSignInWithoutMail: serve without --smtp (the embedded default on a
+// fresh machine) prints the sign-in link in its log, and the link works.
+func TestSignInWithoutMail(t *testing.T) {
+	site := startServe(t, false, func(ctx context.Context, a *app.App) error {
+		_, err := a.CreateCandidate(ctx, app.System, app.CandidateInput{ID: "ada", Name: "Ada", Email: "ada@example.com", TimeZone: "UTC"})
+		return err
+	})
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+	page := func(method, u string, form url.Values) (*http.Response, string) {
+		t.Helper()
+		var res *http.Response
+		var err error
+		if method == "GET" {
+			res, err = c.Get(u)
+		} else {
+			res, err = c.PostForm(u, form)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	_, body := page("GET", site.url+"/signin", nil)
+	m := csrf.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no csrf in the sign-in page:\n%s", body)
+	}
+	if res, _ := page("POST", site.url+"/signin", url.Values{"csrf": {m[1]}, "email": {"ada@example.com"}}); res.StatusCode != 200 {
+		t.Fatalf("POST /signin = %d", res.StatusCode)
+	}
+	logged := regexp.MustCompile(`msg="sign-in link \(printed because --smtp is not set; open it in a browser\)" to=ada@example.com link=(\S+)`)
+	var link string
+	deadline := time.Now().Add(30 * time.Second)
+	for link == "" {
+		if l := logged.FindStringSubmatch(site.log.String()); l != nil {
+			link = l[1]
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no sign-in link in serve's log:\n%s", site.log.String())
+		}
+		time.Sleep(20 * time.Millisecond) // polling the log until the deadline
+	}
+	_, body = page("GET", link, nil)
+	m = csrf.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("the logged link %s shows no confirm form:\n%s", link, body)
+	}
+	res, _ := page("POST", link, url.Values{"csrf": {m[1]}})
+	if res.StatusCode != 303 || res.Header.Get("Location") != "/me" {
+		t.Fatalf("confirming the logged link = %d to %q, want /me", res.StatusCode, res.Header.Get("Location"))
+	}
 }
