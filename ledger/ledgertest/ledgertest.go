@@ -140,6 +140,7 @@ func RunWith(t *testing.T, open func(t *testing.T) ledger.Store, o Options) {
 		{"SignIns/StaffUsers", testStaffUsers},
 		{"SignIns/CandidatesByEmail", testCandidatesByEmail},
 		{"SignIns/Links", testSignInLinks},
+		{"SignIns/ConcurrentLinkUse", func(t *testing.T, s ledger.Store) { testConcurrentLinkUse(t, s, o) }},
 		{"SignIns/Sessions", testSessions},
 	}
 	for _, tc := range tests {

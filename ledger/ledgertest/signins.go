@@ -1,6 +1,10 @@
 package ledgertest
 
 import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -238,4 +242,52 @@ func testSessions(t *testing.T, s ledger.Store) {
 		}
 		return nil
 	})
+}
+
+// testConcurrentLinkUse: two transactions that both read the link unused
+// (with ParallelUpdates, both read before either writes) use it at once;
+// one succeeds and the other gets ErrConflict.
+func testConcurrentLinkUse(t *testing.T, s ledger.Store, o Options) {
+	ctx := t.Context()
+	l := signInLink("sil_race", "req_race", 5)
+	update(t, s, func(tx ledger.Tx) error { return tx.CreateSignInLink(ctx, l) })
+	const workers = 2
+	var arrived atomic.Int32
+	barrier := make(chan struct{})
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for i := range workers {
+		wg.Go(func() {
+			errs[i] = s.Update(ctx, func(tx ledger.Tx) error {
+				if o.ParallelUpdates {
+					got, err := tx.SignInLink(ctx, l.ID)
+					if err != nil || !got.UsedAt.IsZero() {
+						return fmt.Errorf("before the race: %+v %v", got, err)
+					}
+					if arrived.Add(1) == workers {
+						close(barrier)
+					}
+					select {
+					case <-barrier:
+					case <-ctx.Done():
+						return ctx.Err()
+					}
+				}
+				return tx.UseSignInLink(ctx, l.ID, l.CreatedAt.Add(time.Minute))
+			})
+		})
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, ledger.ErrConflict):
+			t.Fatalf("a use lost otherwise than by ErrConflict: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d of %d concurrent uses of one link succeeded, want 1", ok, workers)
+	}
 }
