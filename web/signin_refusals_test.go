@@ -253,7 +253,7 @@ func TestAsPrincipalSessionsPassTheCheck(t *testing.T) {
 		t.Errorf("AsPrincipal with web.TestCSRF = %d, want 303", res.StatusCode)
 	}
 	_, body := do(t, c, "GET", srv.URL+"/", nil)
-	if v, _ := parse(t, body).Find("form.signout input[name=csrf]").Attr("value"); v != web.TestCSRF {
+	if v, _ := parse(t, body).Find(`form[action="/signout"] input[name=csrf]`).Attr("value"); v != web.TestCSRF {
 		t.Errorf("the layout's sign-out form carries %q", v)
 	}
 	if !strings.Contains(body, `hx-headers='{"X-CSRF-Token": "`+web.TestCSRF+`"}'`) {

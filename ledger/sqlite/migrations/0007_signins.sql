@@ -45,5 +45,5 @@ CREATE TABLE sessions (
 ) WITHOUT ROWID;
 CREATE INDEX sessions_owner ON sessions (owner, created_at);
 
--- A candidate signs in by the address of their record.
-CREATE INDEX candidates_email ON candidates (lower(email));
+-- A candidate signs in by the address of their record: CandidatesByEmail
+-- uses candidates_email_search (0006) on lower(email).
