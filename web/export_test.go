@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/recert/recert/app"
@@ -15,5 +16,14 @@ const TestCSRF = "test-csrf-token"
 func AsPrincipal(h http.Handler, pr app.Principal) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r.WithContext(withSession(r.Context(), session{ID: "test-session", Principal: pr, CSRF: TestCSRF})))
+	})
+}
+
+// AsVisitor serves h to a visitor (nobody signed in) whose forms carry
+// web.TestCSRF, so page tests of public forms (/verify) can post
+// csrf=TestCSRF without a cookie jar.
+func AsVisitor(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), visitorCSRFKey{}, TestCSRF)))
 	})
 }

@@ -260,3 +260,22 @@ func TestAsPrincipalSessionsPassTheCheck(t *testing.T) {
 		t.Errorf("the body does not give htmx the token")
 	}
 }
+
+// AsVisitor gives a visitor's forms web.TestCSRF, for page tests of the
+// public forms; any other token is still refused.
+func TestAsVisitorFormsPassTheCheck(t *testing.T) {
+	_, a := newSite(t)
+	srv := httptest.NewServer(web.AsVisitor(web.New(a, web.Options{})))
+	t.Cleanup(srv.Close)
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if res, _ := do(t, c, "POST", srv.URL+"/signin", url.Values{"csrf": {"wrong"}, "email": {"ada@example.com"}}); res.StatusCode != 403 {
+		t.Errorf("AsVisitor with a wrong token = %d, want 403", res.StatusCode)
+	}
+	res, body := do(t, c, "POST", srv.URL+"/signin", url.Values{"csrf": {web.TestCSRF}, "email": {"ada@example.com"}})
+	if res.StatusCode != 200 || parse(t, body).Find("#signin-sent").Length() != 1 {
+		t.Errorf("AsVisitor with web.TestCSRF = %d", res.StatusCode)
+	}
+	if v, _ := parse(t, body).Find(`input[name=csrf]`).Attr("value"); v != web.TestCSRF && parse(t, body).Find(`input[name=csrf]`).Length() > 0 {
+		t.Errorf("a visitor's form carries %q", v)
+	}
+}
