@@ -42,6 +42,7 @@ type App struct {
 	issuer       IssuerIdentity
 	status       statusCache
 	creds        CredentialIssuer
+	verifier     CredentialVerifier
 }
 
 // Observer is told what the worker did, for metrics.
