@@ -21,6 +21,11 @@ var (
 	verifyTypes = []string{"application/json", "application/vc+jwt", "text/plain", "application/vc", "application/vc+ld+json", "application/ld+json"}
 )
 
+// readOnlyPosts are the POST routes that store nothing: they are POSTs
+// only because a credential or a roster is too big for a URL, so
+// Idempotency-Key does not apply to them and nothing is replayed.
+var readOnlyPosts = map[string]bool{"/v1/verify": true, "/v1/verify/roster": true}
+
 // verifyRequest is the JSON wrapper: exactly one member.
 type verifyRequest struct {
 	Credential json.RawMessage `json:"credential"`
