@@ -139,6 +139,9 @@ func (a *App) VerifyStored(ctx context.Context, ref string) (Verification, error
 	err = a.store.View(ctx, func(tx ledger.Tx) error {
 		var err error
 		c, err = tx.Credential(ctx, id)
+		if errors.Is(err, ledger.ErrNotFound) {
+			return &Error{Code: CodeNotFound, Field: "id", Message: "credential " + quoteShort(id) + " not found"}
+		}
 		return storeErr(err, "credential "+quoteShort(id))
 	})
 	if err != nil {

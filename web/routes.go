@@ -57,4 +57,10 @@ var routes = []route{
 	{"GET", "/staff/reports/domain-pass-rates.csv", reportPassRates},
 	{"GET", "/staff/reports/appointments", reportAppointments},
 	{"GET", "/staff/reports/appointments.csv", reportAppointments},
+	// Public verification (verify*.go, credential_page.go): no sign-in.
+	{"GET", "/verify", verifyPage},
+	{"POST", "/verify", verifyPost},
+	{"GET", "/verify/roster", rosterPage},
+	{"POST", "/verify/roster", rosterPost},
+	{"GET", "/credentials/{id}", credentialPage},
 }
