@@ -43,6 +43,7 @@ type App struct {
 	status       statusCache
 	creds        CredentialIssuer
 	verifier     CredentialVerifier
+	verifyCache  verifyCache
 }
 
 // Observer is told what the worker did, for metrics.

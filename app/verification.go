@@ -197,25 +197,21 @@ func (a *App) enrich(ctx context.Context, r VerifyResult, now time.Time) (Verifi
 		if err != nil {
 			return storeErr(err, "credential "+r.LocalID)
 		}
-		chain, err := tx.ListCredentials(ctx, ledger.CredentialFilter{Candidate: c.Candidate, Certification: c.Certification}, ledger.Page{Limit: 500})
-		if err != nil {
-			return storeErr(err, "credentials of "+c.Candidate)
-		}
-		cand, err := tx.Candidate(ctx, c.Candidate)
-		if err != nil {
-			return storeErr(err, "candidate "+c.Candidate)
-		}
-		prog, err := a.program(ctx, tx, cand.Program)
+		vc, err := a.verifyContextOf(ctx, tx, c)
 		if err != nil {
 			return err
 		}
-		var cert policy.Certification
-		if cc, ok := prog.Certification(c.Certification); ok {
-			cert = *cc
+		// The chain as cached, with this credential as just read.
+		chain := make([]ledger.IssuedCredential, len(vc.chain))
+		for i, o := range vc.chain {
+			if o.ID == c.ID {
+				o = c
+			}
+			chain[i] = o
 		}
-		v.join(c, chain, cand, cert, now)
+		v.join(c, chain, vc.cand, vc.cert, now)
 		if v.State == VerifyExpired || v.State == VerifySuspended {
-			grace, err := a.inGrace(ctx, tx, prog, cand, c, chain)
+			grace, err := a.inGrace(ctx, tx, vc.prog, vc.cand, c, chain)
 			if err != nil {
 				return err
 			}

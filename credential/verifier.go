@@ -3,6 +3,7 @@ package credential
 import (
 	"bytes"
 	"crypto"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -24,18 +25,68 @@ var _ app.CredentialVerifier = (*Verifier)(nil)
 // when a bit changes); a list whose bytes did not change is not checked
 // again.
 type Verifier struct {
+	// Refresh, when set, is how often (wall clock) the lists are asked for
+	// again: between, the list last checked is used, so a verification
+	// costs no status-list read of the ledger. recert's ledger still says
+	// a credential is revoked or suspended on the next call (app reads the
+	// credential's own record); only the verifier's status check lags, by
+	// at most Refresh, well inside the lists' ttl that any other verifier
+	// may cache them for. Zero asks on every verification.
+	Refresh time.Duration
+
 	ks    *Keys
 	lists func(purpose string) ([]byte, error)
 	cache *verify.Cache
 
 	mu      sync.RWMutex
 	checked map[string]checkedList // by purpose
+	bodies  map[[32]byte]selfSaid  // by the SHA-256 of a verified body
+}
+
+// selfSaid is what a verified credential says of itself that app joins.
+type selfSaid struct{ ID, Holder, Name string }
+
+// maxBodies bounds the bodies remembered; when full they are forgotten.
+const maxBodies = 10_000
+
+// said reads a verified body's id, holder and achievement names, once per
+// body: the same credential is verified again and again, and decoding it
+// costs more than hashing it.
+func (v *Verifier) said(body []byte) selfSaid {
+	sum := sha256.Sum256(body)
+	v.mu.RLock()
+	s, ok := v.bodies[sum]
+	v.mu.RUnlock()
+	if ok {
+		return s
+	}
+	var doc struct {
+		ID      string `json:"id"`
+		Subject struct {
+			Name        string `json:"name"`
+			Achievement struct {
+				Name string `json:"name"`
+			} `json:"achievement"`
+		} `json:"credentialSubject"`
+	}
+	if json.Unmarshal(body, &doc) != nil {
+		return selfSaid{}
+	}
+	s = selfSaid{ID: doc.ID, Holder: doc.Subject.Name, Name: doc.Subject.Achievement.Name}
+	v.mu.Lock()
+	if len(v.bodies) >= maxBodies {
+		clear(v.bodies)
+	}
+	v.bodies[sum] = s
+	v.mu.Unlock()
+	return s
 }
 
 // checkedList is a status list credential whose proof and issuer held.
 type checkedList struct {
 	body        []byte
 	from, until time.Time // zero until: no end
+	fetched     time.Time // wall clock
 	parsed      map[string]any
 }
 
@@ -43,7 +94,7 @@ type checkedList struct {
 // status list credential of a purpose (revocation, suspension) as the
 // server publishes it: app.StatusList, through the wiring.
 func NewVerifier(ks *Keys, lists func(purpose string) ([]byte, error)) *Verifier {
-	return &Verifier{ks: ks, lists: lists, cache: verify.NewCache(), checked: map[string]checkedList{}}
+	return &Verifier{ks: ks, lists: lists, cache: verify.NewCache(), checked: map[string]checkedList{}, bodies: map[[32]byte]selfSaid{}}
 }
 
 // base is the credential/verify Verifier, its status lists read as of at.
@@ -69,21 +120,31 @@ func (v *Verifier) statusList(vv verify.Verifier, url string, at time.Time) (map
 	if purpose == "" || v.lists == nil {
 		return nil, fmt.Errorf("%s is not a status list of this issuer", url)
 	}
+	v.mu.RLock()
+	c, ok := v.checked[purpose]
+	v.mu.RUnlock()
+	valid := ok && !at.Before(c.from) && (c.until.IsZero() || at.Before(c.until))
+	if valid && v.Refresh > 0 && time.Since(c.fetched) < v.Refresh {
+		return c.parsed, nil
+	}
 	body, err := v.lists(purpose)
 	if err != nil {
 		return nil, err
 	}
-	v.mu.RLock()
-	c, ok := v.checked[purpose]
-	v.mu.RUnlock()
-	if ok && bytes.Equal(c.body, body) && !at.Before(c.from) && (c.until.IsZero() || at.Before(c.until)) {
+	if valid && bytes.Equal(c.body, body) {
+		if v.Refresh > 0 {
+			v.mu.Lock()
+			c.fetched = time.Now()
+			v.checked[purpose] = c
+			v.mu.Unlock()
+		}
 		return c.parsed, nil
 	}
 	parsed, err := vv.StatusListCredential(body, v.ks.DID(), at)
 	if err != nil {
 		return nil, err
 	}
-	c = checkedList{body: body, parsed: parsed}
+	c = checkedList{body: body, parsed: parsed, fetched: time.Now()}
 	c.from, _ = time.Parse(time.RFC3339, str(parsed["validFrom"]))
 	c.until, _ = time.Parse(time.RFC3339, str(parsed["validUntil"]))
 	v.mu.Lock()
@@ -105,19 +166,9 @@ func (v *Verifier) Verify(input []byte, at time.Time) app.VerifyResult {
 	if r.State == verify.StateInvalid || len(r.Body) == 0 {
 		return out
 	}
-	var body struct {
-		ID      string `json:"id"`
-		Subject struct {
-			Name        string `json:"name"`
-			Achievement struct {
-				Name string `json:"name"`
-			} `json:"achievement"`
-		} `json:"credentialSubject"`
-	}
-	if json.Unmarshal(r.Body, &body) == nil {
-		out.ID, out.Holder, out.Name = body.ID, body.Subject.Name, body.Subject.Achievement.Name
-		out.LocalID, _ = v.LocalID(body.ID)
-	}
+	said := v.said(r.Body)
+	out.ID, out.Holder, out.Name = said.ID, said.Holder, said.Name
+	out.LocalID, _ = v.LocalID(said.ID)
 	return out
 }
 

@@ -25,7 +25,11 @@ type verifySite struct {
 	clock *time.Time
 }
 
-func newVerifySite(t *testing.T, st ledger.Store) *verifySite {
+func newVerifySite(t *testing.T, st ledger.Store) *verifySite { return newCachedSite(t, st, 0) }
+
+// newCachedSite is newVerifySite wired as serve wires it: status lists
+// asked for and verification contexts kept for cache.
+func newCachedSite(t *testing.T, st ledger.Store, cache time.Duration) *verifySite {
 	ctx := context.Background()
 	ks, err := credential.OpenKeys(ctx, st, masterKey(t), "https://recert.example.org", now)
 	if err != nil {
@@ -37,8 +41,10 @@ func newVerifySite(t *testing.T, st ledger.Store) *verifySite {
 		b, _, err := a.StatusList(ctx, purpose)
 		return b, err
 	})
+	v.Refresh = cache
 	s := &verifySite{t: t, ctx: ctx, st: st, ks: ks, q: &jobQueue{}, clock: &clock}
-	a = app.New(st, app.WithClock(func() time.Time { return *s.clock }), app.WithIssuer(ks), app.WithCredentials(ks), app.WithVerifier(v))
+	a = app.New(st, app.WithClock(func() time.Time { return *s.clock }), app.WithIssuer(ks), app.WithCredentials(ks), app.WithVerifier(v),
+		app.WithVerificationCache(cache))
 	a.UseQueue(s.q)
 	s.a = a
 	return s
@@ -214,6 +220,41 @@ func TestVerifierExpiredAndGrace(t *testing.T) {
 		*s.clock = gc.ValidUntil.AddDate(0, 0, 40)
 		if v := s.verify([]byte(gc.JWT)); v.State != app.VerifyExpired {
 			t.Fatalf("Google Cloud, 40 days after expiry: %s", v.State)
+		}
+	})
+}
+
+// TestVerifierCachedSeesStatusAtOnce: with serve's caches (lists asked for
+// once a minute here, contexts kept as long), a suspension and then a
+// revocation in the ledger still show on the very next verification, with
+// their reasons: the credential's own record is read on every call.
+func TestVerifierCachedSeesStatusAtOnce(t *testing.T) {
+	eachStore(t, func(t *testing.T, st ledger.Store, _ string) {
+		s := newCachedSite(t, st, time.Minute)
+		s.candidate("ada", "Ada Lovelace", "")
+		c := s.pass("ada", "AIF-C01", time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC))
+		if v := s.verify([]byte(c.JWT)); v.State != app.VerifyActive {
+			t.Fatalf("first: %s", v.State)
+		}
+		for _, step := range []struct{ status, reason, want string }{
+			{ledger.CredentialSuspended, "under review", app.VerifySuspended},
+			{ledger.CredentialRevoked, "results invalidated", app.VerifyRevoked},
+		} {
+			err := st.Update(s.ctx, func(tx ledger.Tx) error {
+				cur, err := tx.Credential(s.ctx, c.ID)
+				if err != nil {
+					return err
+				}
+				cur.Status, cur.Reason, cur.ChangedAt = step.status, step.reason, *s.clock
+				_, err = tx.SetCredentialStatus(s.ctx, cur)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := s.verify([]byte(c.JWT)); v.State != step.want || v.Reason != step.reason || v.History[0].State != step.want {
+				t.Fatalf("after %s: %s %q %+v", step.status, v.State, v.Reason, v.History)
+			}
 		}
 	})
 }

@@ -42,7 +42,11 @@ func (q *heldJobs) Enqueue(_ context.Context, _ ledger.Tx, jobs []app.Job) error
 	return nil
 }
 
-func newVerifyWorld(t testing.TB) *verifyWorld {
+func newVerifyWorld(t testing.TB) *verifyWorld { return newVerifyWorldCached(t, 0) }
+
+// newVerifyWorldCached is newVerifyWorld with serve's caches: status lists
+// asked for and verification contexts kept for cache (zero: none).
+func newVerifyWorldCached(t testing.TB, cache time.Duration) *verifyWorld {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "verify.db"))
@@ -70,7 +74,8 @@ func newVerifyWorld(t testing.TB) *verifyWorld {
 		b, _, err := a.StatusList(ctx, purpose)
 		return b, err
 	})
-	a = app.New(st, app.WithClock(c.Now), app.WithIDs(ids), app.WithIssuer(ks), app.WithCredentials(ks), app.WithVerifier(v))
+	v.Refresh = cache
+	a = app.New(st, app.WithClock(c.Now), app.WithIDs(ids), app.WithIssuer(ks), app.WithCredentials(ks), app.WithVerifier(v), app.WithVerificationCache(cache))
 	q := &heldJobs{}
 	a.UseQueue(q)
 	tt, _ := t.(*testing.T)

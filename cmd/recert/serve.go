@@ -107,10 +107,15 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 		// Public verification checks with these keys and this server's own
 		// status lists, as app signs and caches them (without keys,
 		// verification answers 404: this server issues no credentials).
-		opts = append(opts, app.WithIssuer(keys), app.WithCredentials(keys), app.WithVerifier(credential.NewVerifier(keys, func(purpose string) ([]byte, error) {
+		// A verification is then one read of the ledger: the lists are
+		// asked for once a second, the rest of what it joins cached as long
+		// (the credential's own status is read on every call).
+		verifier := credential.NewVerifier(keys, func(purpose string) ([]byte, error) {
 			b, _, err := a.StatusList(context.Background(), purpose)
 			return b, err
-		})))
+		})
+		verifier.Refresh = verifyRefresh
+		opts = append(opts, app.WithIssuer(keys), app.WithCredentials(keys), app.WithVerifier(verifier), app.WithVerificationCache(verifyRefresh))
 	}
 	if made != "" {
 		fmt.Fprintf(out, "made a new master key in %s: keep it, backed up apart from the database; without it the issuer's keys cannot be used\n", made)
@@ -291,3 +296,7 @@ func redactURL(raw string) string {
 	}
 	return u.Redacted()
 }
+
+// verifyRefresh is how stale public verification's status lists and
+// holder details may be (the credential's own status is always fresh).
+const verifyRefresh = time.Second
