@@ -14,6 +14,6 @@ func credentialPage(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "verify_result", resultPage(v))
+	s.render(w, r, http.StatusOK, "verify_result", verifyResultPage(v))
 	return nil
 }

@@ -6,25 +6,25 @@ import (
 	"github.com/recert/recert/app"
 )
 
-// resultView is the verification page's data: the verification, and its
+// verifyView is the verification page's data: the verification, and its
 // state in words (never colour alone).
-type resultView struct {
+type verifyView struct {
 	V       app.Verification
 	Heading string // the state, as the page's h1 says it
 	Summary string // one sentence on what it means
 	Class   string // state-ok, state-warn, state-bad
-	Checks  []checkView
-	History []termView
+	Checks  []verifyCheckView
+	History []verifyTermView
 	// The dates, zero when the credential has none.
 	AwardedDate, ValidFrom, ValidUntil time.Time
 }
 
-type checkView struct {
+type verifyCheckView struct {
 	Name, Result, Detail string
 	OK                   bool
 }
 
-type termView struct {
+type verifyTermView struct {
 	app.VerifiedTerm
 	StateText string
 	Current   bool
@@ -45,8 +45,8 @@ var checkNames = map[string]string{
 var failedWords = map[string]string{"format": "format", "signature": "signature", "issuer": "issuer",
 	"schema": "schema", "dates": "dates", "status": "status list"}
 
-// stateWords are each state's heading, meaning and class.
-var stateWords = map[string][3]string{
+// verifyStateWords are each state's heading, meaning and class.
+var verifyStateWords = map[string][3]string{
 	app.VerifyActive:       {"Active", "This credential is genuine and its certification is current.", "state-ok"},
 	app.VerifyExpiringSoon: {"Active, expiring soon", "This credential is genuine and current, and its term ends soon.", "state-warn"},
 	app.VerifyInGrace:      {"Expired, in its grace period", "The term has ended, but the program still lets the holder renew it for a while.", "state-warn"},
@@ -58,25 +58,25 @@ var stateWords = map[string][3]string{
 	app.VerifyInvalid:      {"Not valid", "A check failed: this credential cannot be trusted.", "state-bad"},
 }
 
-func stateText(state string) string {
-	if w, ok := stateWords[state]; ok {
+func verifyStateText(state string) string {
+	if w, ok := verifyStateWords[state]; ok {
 		return w[0]
 	}
 	return state
 }
 
-// resultPage puts v in words.
-func resultPage(v app.Verification) resultView {
-	w, ok := stateWords[v.State]
+// verifyResultPage puts v in words.
+func verifyResultPage(v app.Verification) verifyView {
+	w, ok := verifyStateWords[v.State]
 	if !ok {
 		w = [3]string{v.State, "", "state-bad"}
 	}
-	out := resultView{V: v, Heading: w[0], Summary: w[1], Class: w[2]}
+	out := verifyView{V: v, Heading: w[0], Summary: w[1], Class: w[2]}
 	if v.State == app.VerifyInvalid && v.FailedCheck != "" {
 		out.Heading = "Not valid: the " + failedWords[v.FailedCheck] + " check failed"
 	}
 	for _, c := range v.Checks {
-		cv := checkView{Name: checkNames[c.Name], Detail: c.Detail, OK: c.OK, Result: "passed"}
+		cv := verifyCheckView{Name: checkNames[c.Name], Detail: c.Detail, OK: c.OK, Result: "passed"}
 		if cv.Name == "" {
 			cv.Name = c.Name
 		}
@@ -86,13 +86,13 @@ func resultPage(v app.Verification) resultView {
 		out.Checks = append(out.Checks, cv)
 	}
 	for _, h := range v.History {
-		out.History = append(out.History, termView{VerifiedTerm: h, StateText: stateText(h.State), Current: h.ID == v.ID, Until: deref(h.ValidUntil)})
+		out.History = append(out.History, verifyTermView{VerifiedTerm: h, StateText: verifyStateText(h.State), Current: h.ID == v.ID, Until: verifyDeref(h.ValidUntil)})
 	}
-	out.AwardedDate, out.ValidFrom, out.ValidUntil = deref(v.AwardedDate), deref(v.ValidFrom), deref(v.ValidUntil)
+	out.AwardedDate, out.ValidFrom, out.ValidUntil = verifyDeref(v.AwardedDate), verifyDeref(v.ValidFrom), verifyDeref(v.ValidUntil)
 	return out
 }
 
-func deref(t *time.Time) time.Time {
+func verifyDeref(t *time.Time) time.Time {
 	if t == nil {
 		return time.Time{}
 	}

@@ -89,9 +89,9 @@ func newVerifySite(t *testing.T) *verifySite {
 	return &verifySite{srv: srv, st: st, ada: got[0], keys: ks}
 }
 
-// postForm posts fields (and a file, when name is set) as a visitor: no
+// postVerifyForm posts fields (and a file, when name is set) as a visitor: no
 // session, no CSRF token.
-func postForm(t *testing.T, u string, fields map[string]string, file, name string, content []byte) (*http.Response, string) {
+func postVerifyForm(t *testing.T, u string, fields map[string]string, file, name string, content []byte) (*http.Response, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -139,10 +139,10 @@ func TestVerifyPage(t *testing.T) {
 	}
 	for name, r := range map[string]func() (*http.Response, string){
 		"pasted JWT": func() (*http.Response, string) {
-			return postForm(t, s.srv.URL+"/verify", map[string]string{"credential": s.ada.JWT}, "", "", nil)
+			return postVerifyForm(t, s.srv.URL+"/verify", map[string]string{"credential": s.ada.JWT}, "", "", nil)
 		},
 		"uploaded document": func() (*http.Response, string) {
-			return postForm(t, s.srv.URL+"/verify", nil, "file", "ada.json", s.ada.Document)
+			return postVerifyForm(t, s.srv.URL+"/verify", nil, "file", "ada.json", s.ada.Document)
 		},
 		"urlencoded id": func() (*http.Response, string) {
 			res, err := http.PostForm(s.srv.URL+"/verify", url.Values{"ref": {s.ada.ID}})
@@ -169,7 +169,7 @@ func TestVerifyPage(t *testing.T) {
 	parts := strings.Split(s.ada.JWT, ".")
 	payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
 	parts[1] = base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(payload), "Ada", "Eve", 1)))
-	res, body = postForm(t, s.srv.URL+"/verify", map[string]string{"credential": strings.Join(parts, ".")}, "", "", nil)
+	res, body = postVerifyForm(t, s.srv.URL+"/verify", map[string]string{"credential": strings.Join(parts, ".")}, "", "", nil)
 	d = parse(t, body)
 	if res.StatusCode != 200 || d.Find("h1").Text() != "Not valid: the signature check failed" ||
 		!strings.Contains(d.Find("tr.check-failed").Text(), "Signature") || !strings.Contains(d.Find("tr.check-failed").Text(), "failed") ||
@@ -177,12 +177,12 @@ func TestVerifyPage(t *testing.T) {
 		t.Errorf("tampered: %d %q %q", res.StatusCode, d.Find("h1").Text(), d.Find("#verify-checks").Text())
 	}
 
-	res, body = postForm(t, s.srv.URL+"/verify", map[string]string{"credential": ""}, "", "", nil)
+	res, body = postVerifyForm(t, s.srv.URL+"/verify", map[string]string{"credential": ""}, "", "", nil)
 	d = parse(t, body)
 	if v, _ := d.Find("#credential").Attr("aria-invalid"); res.StatusCode != 400 || v != "true" || !strings.Contains(d.Find("#verify-error").Text(), "one of the three") {
 		t.Errorf("nothing sent: %d %q", res.StatusCode, d.Find("#verify-error").Text())
 	}
-	res, body = postForm(t, s.srv.URL+"/verify", map[string]string{"ref": "cred_nope"}, "", "", nil)
+	res, body = postVerifyForm(t, s.srv.URL+"/verify", map[string]string{"ref": "cred_nope"}, "", "", nil)
 	d = parse(t, body)
 	if v, _ := d.Find("#ref").Attr("aria-invalid"); res.StatusCode != 404 || v != "true" || d.Find("#ref").AttrOr("value", "") != "cred_nope" {
 		t.Errorf("an unknown id: %d %q", res.StatusCode, d.Find("#verify-error").Text())
@@ -198,7 +198,7 @@ func TestVerifyPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, body = postForm(t, s.srv.URL+"/verify", map[string]string{"credential": s.ada.JWT}, "", "", nil)
+	_, body = postVerifyForm(t, s.srv.URL+"/verify", map[string]string{"credential": s.ada.JWT}, "", "", nil)
 	d = parse(t, body)
 	if d.Find("h1").Text() != "Revoked" || !strings.Contains(d.Find("#verify-reason").Text(), "a proxy sat the exam") {
 		t.Errorf("revoked: %q %q", d.Find("h1").Text(), d.Find("#verify-reason").Text())
@@ -235,7 +235,7 @@ func TestRosterPage(t *testing.T) {
 		t.Fatalf("GET /verify/roster = %d", res.StatusCode)
 	}
 	roster := "name,email,credential\nAda Lovelace,," + s.ada.ID + "\n,ADA@example.com," + s.ada.ID + "\nEve,,cred_nope\n"
-	res, body = postForm(t, s.srv.URL+"/verify/roster", nil, "roster", "roster.csv", []byte(roster))
+	res, body = postVerifyForm(t, s.srv.URL+"/verify/roster", nil, "roster", "roster.csv", []byte(roster))
 	lines := strings.Split(strings.TrimSpace(body), "\n")
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
 		!strings.Contains(res.Header.Get("Content-Disposition"), "attachment") || len(lines) != 4 ||
@@ -243,11 +243,11 @@ func TestRosterPage(t *testing.T) {
 		t.Fatalf("POST /verify/roster = %d %s\n%s", res.StatusCode, res.Header.Get("Content-Type"), body)
 	}
 	noEmail(t, body)
-	res, body = postForm(t, s.srv.URL+"/verify/roster", nil, "roster", "bad.csv", []byte("name,credential\nAda,x\n\"open\n"))
+	res, body = postVerifyForm(t, s.srv.URL+"/verify/roster", nil, "roster", "bad.csv", []byte("name,credential\nAda,x\n\"open\n"))
 	if d := parse(t, body); res.StatusCode != 400 || !strings.Contains(d.Find("#roster-error").Text(), "line 3") {
 		t.Errorf("a bad CSV: %d %q", res.StatusCode, d.Find("#roster-error").Text())
 	}
-	res, _ = postForm(t, s.srv.URL+"/verify/roster", map[string]string{"x": "y"}, "", "", nil)
+	res, _ = postVerifyForm(t, s.srv.URL+"/verify/roster", map[string]string{"x": "y"}, "", "", nil)
 	if res.StatusCode != 400 {
 		t.Errorf("no file: %d", res.StatusCode)
 	}
