@@ -98,9 +98,16 @@ func NewVerifier(ks *Keys, lists func(purpose string) ([]byte, error)) *Verifier
 }
 
 // base is the credential/verify Verifier, its status lists read as of at.
-func (v *Verifier) base(at time.Time) verify.Verifier {
+// foreign, when set, is told of a verification method of another DID: the
+// signature cannot be checked because the issuer is not this one.
+func (v *Verifier) base(at time.Time, foreign *string) verify.Verifier {
 	vv := verify.Verifier{
-		Key:            func(vm string) (crypto.PublicKey, error) { return v.ks.PublicKey(vm) },
+		Key: func(vm string) (crypto.PublicKey, error) {
+			if foreign != nil && !strings.HasPrefix(vm, v.ks.DID()+"#") {
+				*foreign = vm
+			}
+			return v.ks.PublicKey(vm)
+		},
 		Trusted:        func(issuer string) bool { return issuer == v.ks.DID() },
 		ExpiringWithin: app.DefaultExpiringWithin,
 		Cache:          v.cache,
@@ -158,9 +165,16 @@ func str(v any) string { s, _ := v.(string); return s }
 // Verify is app.CredentialVerifier: the checks of credential/verify, and
 // what the credential says of itself once its signature held.
 func (v *Verifier) Verify(input []byte, at time.Time) app.VerifyResult {
-	r := v.base(at).Verify(input, at)
+	var foreign string
+	r := v.base(at, &foreign).Verify(input, at)
 	out := app.VerifyResult{Form: r.Form, State: r.State, Issuer: r.Issuer, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil}
 	for _, c := range r.Checks {
+		if !c.OK && c.Name == verify.CheckSignature && foreign != "" {
+			// Signed by a key of another DID: the failure is the issuer,
+			// whose key this server does not hold, not a forged signature.
+			did, _, _ := strings.Cut(foreign, "#")
+			c = verify.Check{Name: verify.CheckIssuer, Detail: fmt.Sprintf("signed by %s (%s), not by this issuer (%s): it verifies only its own credentials", did, foreign, v.ks.DID())}
+		}
 		out.Checks = append(out.Checks, app.VerifyCheck{Name: c.Name, OK: c.OK, Detail: c.Detail})
 	}
 	if r.State == verify.StateInvalid || len(r.Body) == 0 {

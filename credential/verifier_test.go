@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/recert/recert/app"
 	"github.com/recert/recert/credential"
 	"github.com/recert/recert/ledger"
+	"github.com/recert/recert/ledger/sqlite"
 )
 
 // verifySite is an app issuing and verifying with real keys on a real
@@ -257,4 +259,50 @@ func TestVerifierCachedSeesStatusAtOnce(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestVerifierNamesAForeignIssuer: a credential another recert issued
+// (another DID, its own keys) fails the issuer check, in both forms, and
+// nothing of it is looked up.
+func TestVerifierNamesAForeignIssuer(t *testing.T) {
+	eachStore(t, func(t *testing.T, st ledger.Store, _ string) {
+		s := newVerifySite(t, st)
+		other, err := sqliteStore(t)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ks2, err := credential.OpenKeys(s.ctx, other, masterKey(t), "https://other.example.net", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, jwt, err := ks2.IssueCredential(app.CredentialInput{ID: "cred_x", CandidateID: "ada", CandidateName: "Ada Lovelace",
+			Certification: "ai-practitioner", CertificationName: "AWS Certified AI Practitioner", Exam: "AIF-C01",
+			AwardedDate: now, ValidFrom: now, ValidUntil: now.AddDate(3, 0, 0), RevocationIndex: 1, SuspensionIndex: 2, IssuedAt: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range [][]byte{doc, []byte(jwt)} {
+			v := s.verify(in)
+			if v.State != app.VerifyInvalid || v.FailedCheck != "issuer" || v.Known || !strings.Contains(checkDetail(v, "issuer"), "did:web:other.example.net") {
+				t.Errorf("%s: %+v", v.Form, v)
+			}
+		}
+	})
+}
+
+func checkDetail(v app.Verification, name string) string {
+	for _, c := range v.Checks {
+		if c.Name == name {
+			return c.Detail
+		}
+	}
+	return ""
+}
+
+func sqliteStore(t *testing.T) (ledger.Store, error) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "other.db"))
+	if err == nil {
+		t.Cleanup(func() { db.Close() })
+	}
+	return db, err
 }
