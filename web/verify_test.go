@@ -38,10 +38,13 @@ func (q *heldJobs) Enqueue(_ context.Context, _ ledger.Tx, jobs []app.Job) error
 // verifySite is the pages over an app that issues and verifies with real
 // keys, and one credential it issued to Ada.
 type verifySite struct {
-	srv  *httptest.Server
-	st   ledger.Store
-	ada  ledger.IssuedCredential
-	keys *credential.Keys
+	srv   *httptest.Server
+	st    ledger.Store
+	ada   ledger.IssuedCredential
+	keys  *credential.Keys
+	a     *app.App
+	q     *heldJobs
+	clock *time.Time
 }
 
 func newVerifySite(t *testing.T) *verifySite {
@@ -61,7 +64,8 @@ func newVerifySite(t *testing.T) *verifySite {
 	}
 	var a *app.App
 	v := credential.NewVerifier(ks, func(p string) ([]byte, error) { b, _, err := a.StatusList(ctx, p); return b, err })
-	a = app.New(st, app.WithClock(func() time.Time { return now }), app.WithIssuer(ks), app.WithCredentials(ks), app.WithVerifier(v))
+	clock := &now
+	a = app.New(st, app.WithClock(func() time.Time { return *clock }), app.WithIssuer(ks), app.WithCredentials(ks), app.WithVerifier(v))
 	q := &heldJobs{}
 	a.UseQueue(q)
 	if _, err := a.CreateCandidate(ctx, app.System, app.CandidateInput{ID: "ada", Name: "Ada Lovelace", Email: "ada@example.com", TimeZone: "UTC"}); err != nil {
@@ -86,7 +90,7 @@ func newVerifySite(t *testing.T) *verifySite {
 	}
 	srv := httptest.NewServer(web.New(a, web.Options{}))
 	t.Cleanup(srv.Close)
-	return &verifySite{srv: srv, st: st, ada: got[0], keys: ks}
+	return &verifySite{srv: srv, st: st, ada: got[0], keys: ks, a: a, q: q, clock: clock}
 }
 
 // postVerifyForm posts fields (and a file, when name is set) as a visitor: no
@@ -250,5 +254,57 @@ func TestRosterPage(t *testing.T) {
 	res, _ = postVerifyForm(t, s.srv.URL+"/verify/roster", map[string]string{"x": "y"}, "", "", nil)
 	if res.StatusCode != 400 {
 		t.Errorf("no file: %d", res.StatusCode)
+	}
+}
+
+// renew passes Ada's exam again on day and returns the credential issued.
+func (s *verifySite) renew(t *testing.T, day time.Time) ledger.IssuedCredential {
+	t.Helper()
+	ctx := context.Background()
+	*s.clock = day.Add(time.Hour)
+	s.q.jobs = nil
+	score := 800
+	if _, err := s.a.RecordResult(ctx, app.System, app.ResultInput{Candidate: "ada", Exam: "AIF-C01", On: day, Scaled: &score}); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range s.q.jobs {
+		if j.Kind == app.JobCredential {
+			if err := s.a.Work(ctx, j, 1, func(context.Context, ledger.Tx) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var got []ledger.IssuedCredential
+	_ = s.st.View(ctx, func(tx ledger.Tx) (err error) {
+		got, err = tx.ListCredentials(ctx, ledger.CredentialFilter{Candidate: "ada"}, ledger.Page{Limit: 5})
+		return err
+	})
+	for _, c := range got {
+		if c.Supersedes == s.ada.ID {
+			return c
+		}
+	}
+	t.Fatalf("no renewal among %d credentials", len(got))
+	return ledger.IssuedCredential{}
+}
+
+// TestVerifyPageSuperseded: after a renewal the first credential's page
+// says it is superseded, links the renewal, and lists both in the history,
+// oldest first; the renewal's page marks itself as the current one.
+func TestVerifyPageSuperseded(t *testing.T) {
+	s := newVerifySite(t)
+	renewed := s.renew(t, time.Date(2029, 3, 1, 15, 0, 0, 0, time.UTC))
+	_, body := postVerifyForm(t, s.srv.URL+"/verify", map[string]string{"credential": s.ada.JWT}, "", "", nil)
+	d := parse(t, body)
+	href, _ := d.Find("#verify-superseded-link").Attr("href")
+	rows := d.Find("#verify-history tbody tr")
+	if d.Find("h1").Text() != "Superseded by a renewal" || href != "/credentials/"+renewed.ID || rows.Length() != 2 ||
+		!strings.Contains(rows.Eq(0).Text(), "(this one)") || !strings.Contains(rows.Eq(0).Text(), "Superseded") || !strings.Contains(rows.Eq(1).Text(), "Active") {
+		t.Fatalf("the first after renewal: %q %q %q", d.Find("h1").Text(), href, rows.Text())
+	}
+	_, body = get(t, s.srv.URL+href)
+	d = parse(t, body)
+	if d.Find("h1").Text() != "Active" || d.Find(`#verify-history tr[aria-current="true"]`).Length() != 1 || d.Find("#verify-superseded").Length() != 0 {
+		t.Errorf("the renewal's page: %q", d.Find("h1").Text())
 	}
 }
