@@ -52,7 +52,7 @@ var allowed = map[string][]string{
 
 	// Issuing in both forms, and verifying either: the credential packages
 	// joined, still nothing of the server.
-	"credential":        {"app", "credential/dataintegrity", "credential/keyring", "credential/ob", "credential/statuslist", "credential/vcjwt", "ledger"},
+	"credential":        {"app", "credential/dataintegrity", "credential/keyring", "credential/ob", "credential/statuslist", "credential/vcjwt", "credential/verify", "ledger"},
 	"credential/verify": {"credential/dataintegrity", "credential/ob", "credential/statuslist", "credential/vcjwt"},
 	// What a verifier outside recert needs around it: DID documents and
 	// status lists fetched (bounded) into a cache directory, read offline.

@@ -44,6 +44,8 @@ type App struct {
 	creds        CredentialIssuer
 	// signInConsole shows sign-in links when there is no mailer.
 	signInConsole func(to, link string)
+	verifier      CredentialVerifier
+	verifyCache   verifyCache
 }
 
 // Observer is told what the worker did, for metrics.

@@ -76,8 +76,8 @@ func TestEveryPostReplays(t *testing.T) {
 	order := []string{"/v1/results", "/v1/candidates/{id}/certifications/{cert}/revoke"}
 	seen := map[string]bool{}
 	for _, rt := range routes {
-		if rt.method != "POST" {
-			continue
+		if rt.method != "POST" || readOnlyPosts[rt.path] {
+			continue // a read-only POST is answered afresh: TestVerifyAPI
 		}
 		if _, ok := cases[rt.path]; !ok {
 			t.Errorf("POST %s has no replay case", rt.path)

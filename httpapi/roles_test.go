@@ -159,6 +159,12 @@ var roleTable = map[string]roleCase{
 	"GET /.well-known/did.json":  {get(fixed("/.well-known/did.json")), [nRoles]int{404, 404, 404, 404, 404, 404, 404}},
 	"GET /.well-known/jwks.json": {get(fixed("/.well-known/jwks.json")), [nRoles]int{404, 404, 404, 404, 404, 404, 404}},
 	"GET /status/{purpose}":      {get(fixed("/status/revocation")), [nRoles]int{404, 404, 404, 404, 404, 404, 404}},
+	// Public verification: no token, and here no issuer keys, so the same
+	// 404 for everyone (verify_test.go verifies with keys).
+	"POST /v1/verify": {post(fixed("/v1/verify"), func(*fixture) any { return map[string]string{"id": "cred_1"} }), public(404)},
+	"POST /v1/verify/roster": {func(*fixture) req {
+		return req{Method: "POST", Path: "/v1/verify/roster", Body: "name,credential\nAda,cred_1\n", Header: map[string]string{"Content-Type": "text/csv"}}
+	}, public(404)},
 
 	"POST /v1/programs": {func(f *fixture) req {
 		return req{Method: "POST", Path: "/v1/programs", Body: bytes.Replace(programs.AWS, []byte(`version: "2026.11.1"`), []byte(`version: "2027.1.0"`), 1),

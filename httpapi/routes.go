@@ -37,6 +37,8 @@ var routes = []route{
 	{"GET", "/.well-known/did.json", true, didDocument},
 	{"GET", "/.well-known/jwks.json", true, jwks},
 	{"GET", "/status/{purpose}", true, statusList},
+	{"POST", "/v1/verify", true, verifyCredential},
+	{"POST", "/v1/verify/roster", true, verifyRoster},
 
 	{"POST", "/v1/programs", false, uploadProgram},
 	{"GET", "/v1/programs", false, listPrograms},

@@ -68,4 +68,10 @@ var routes = []route{
 	{"POST", "/signout", signout},
 	{"GET", "/sessions", sessionsPage},
 	{"POST", "/sessions/{id}/revoke", sessionRevoke},
+	// Public verification (verify*.go, credential_page.go): no sign-in.
+	{"GET", "/verify", verifyPage},
+	{"POST", "/verify", verifyPost},
+	{"GET", "/verify/roster", rosterPage},
+	{"POST", "/verify/roster", rosterPost},
+	{"GET", "/credentials/{id}", credentialPage},
 }

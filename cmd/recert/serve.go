@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/recert/recert/app"
+	"github.com/recert/recert/credential"
 	"github.com/recert/recert/definition"
 	"github.com/recert/recert/httpapi"
 	"github.com/recert/recert/web"
@@ -101,6 +102,7 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 	}
 	// The issuer's keys: made on first start, sealed under the master key
 	// (RECERT_KEY or the key file), published at /.well-known/.
+	var a *app.App // the verifier below reads its status lists
 	keys, made, err := openIssuer(ctx, st, spec, c.keyFile, issuerURL(c.publicURL, c.addr))
 	switch {
 	case err != nil:
@@ -108,12 +110,23 @@ func serve(ctx context.Context, cmd *cobra.Command, c serveConfig) error {
 	case keys == nil:
 		fmt.Fprintln(out, "credentials: off (set RECERT_KEY or --key-file to issue them)")
 	default:
-		opts = append(opts, app.WithIssuer(keys), app.WithCredentials(keys))
+		// Public verification checks with these keys and this server's own
+		// status lists, as app signs and caches them (without keys,
+		// verification answers 404: this server issues no credentials).
+		// A verification is then one read of the ledger: the lists are
+		// asked for once a second, the rest of what it joins cached as long
+		// (the credential's own status is read on every call).
+		verifier := credential.NewVerifier(keys, func(purpose string) ([]byte, error) {
+			b, _, err := a.StatusList(context.Background(), purpose)
+			return b, err
+		})
+		verifier.Refresh = verifyRefresh
+		opts = append(opts, app.WithIssuer(keys), app.WithCredentials(keys), app.WithVerifier(verifier), app.WithVerificationCache(verifyRefresh))
 	}
 	if made != "" {
 		fmt.Fprintf(out, "made a new master key in %s: keep it, backed up apart from the database; without it the issuer's keys cannot be used\n", made)
 	}
-	a := app.New(st, opts...)
+	a = app.New(st, opts...)
 	if err := a.Ready(ctx); err != nil {
 		return scrub(fmt.Errorf("%s is not ready: %w", spec.display, err), spec.password)
 	}
@@ -292,3 +305,7 @@ func redactURL(raw string) string {
 	}
 	return u.Redacted()
 }
+
+// verifyRefresh is how stale public verification's status lists and
+// holder details may be (the credential's own status is always fresh).
+const verifyRefresh = time.Second

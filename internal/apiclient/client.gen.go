@@ -488,6 +488,159 @@ func (e TokenRequestRole) Valid() bool {
 	}
 }
 
+// Defines values for VerificationFailedCheck.
+const (
+	VerificationFailedCheckDates       VerificationFailedCheck = "dates"
+	VerificationFailedCheckFormat      VerificationFailedCheck = "format"
+	VerificationFailedCheckIssuer      VerificationFailedCheck = "issuer"
+	VerificationFailedCheckLessThannil VerificationFailedCheck = "<nil>"
+	VerificationFailedCheckSchema      VerificationFailedCheck = "schema"
+	VerificationFailedCheckSignature   VerificationFailedCheck = "signature"
+	VerificationFailedCheckStatus      VerificationFailedCheck = "status"
+)
+
+// Valid indicates whether the value is a known member of the VerificationFailedCheck enum.
+func (e VerificationFailedCheck) Valid() bool {
+	switch e {
+	case VerificationFailedCheckDates:
+		return true
+	case VerificationFailedCheckFormat:
+		return true
+	case VerificationFailedCheckIssuer:
+		return true
+	case VerificationFailedCheckLessThannil:
+		return true
+	case VerificationFailedCheckSchema:
+		return true
+	case VerificationFailedCheckSignature:
+		return true
+	case VerificationFailedCheckStatus:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VerificationForm.
+const (
+	VerificationFormDataIntegrity VerificationForm = "data-integrity"
+	VerificationFormLessThannil   VerificationForm = "<nil>"
+	VerificationFormVcJwt         VerificationForm = "vc+jwt"
+)
+
+// Valid indicates whether the value is a known member of the VerificationForm enum.
+func (e VerificationForm) Valid() bool {
+	switch e {
+	case VerificationFormDataIntegrity:
+		return true
+	case VerificationFormLessThannil:
+		return true
+	case VerificationFormVcJwt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VerificationHistoryState.
+const (
+	VerificationHistoryStateActive      VerificationHistoryState = "active"
+	VerificationHistoryStateExpired     VerificationHistoryState = "expired"
+	VerificationHistoryStateNotYetValid VerificationHistoryState = "not_yet_valid"
+	VerificationHistoryStateRevoked     VerificationHistoryState = "revoked"
+	VerificationHistoryStateSuperseded  VerificationHistoryState = "superseded"
+	VerificationHistoryStateSuspended   VerificationHistoryState = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the VerificationHistoryState enum.
+func (e VerificationHistoryState) Valid() bool {
+	switch e {
+	case VerificationHistoryStateActive:
+		return true
+	case VerificationHistoryStateExpired:
+		return true
+	case VerificationHistoryStateNotYetValid:
+		return true
+	case VerificationHistoryStateRevoked:
+		return true
+	case VerificationHistoryStateSuperseded:
+		return true
+	case VerificationHistoryStateSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VerificationState.
+const (
+	VerificationStateActive       VerificationState = "active"
+	VerificationStateExpired      VerificationState = "expired"
+	VerificationStateExpiringSoon VerificationState = "expiring_soon"
+	VerificationStateInGrace      VerificationState = "in_grace"
+	VerificationStateInvalid      VerificationState = "invalid"
+	VerificationStateNotYetValid  VerificationState = "not_yet_valid"
+	VerificationStateRevoked      VerificationState = "revoked"
+	VerificationStateSuperseded   VerificationState = "superseded"
+	VerificationStateSuspended    VerificationState = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the VerificationState enum.
+func (e VerificationState) Valid() bool {
+	switch e {
+	case VerificationStateActive:
+		return true
+	case VerificationStateExpired:
+		return true
+	case VerificationStateExpiringSoon:
+		return true
+	case VerificationStateInGrace:
+		return true
+	case VerificationStateInvalid:
+		return true
+	case VerificationStateNotYetValid:
+		return true
+	case VerificationStateRevoked:
+		return true
+	case VerificationStateSuperseded:
+		return true
+	case VerificationStateSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VerificationCheckName.
+const (
+	VerificationCheckNameDates     VerificationCheckName = "dates"
+	VerificationCheckNameFormat    VerificationCheckName = "format"
+	VerificationCheckNameIssuer    VerificationCheckName = "issuer"
+	VerificationCheckNameSchema    VerificationCheckName = "schema"
+	VerificationCheckNameSignature VerificationCheckName = "signature"
+	VerificationCheckNameStatus    VerificationCheckName = "status"
+)
+
+// Valid indicates whether the value is a known member of the VerificationCheckName enum.
+func (e VerificationCheckName) Valid() bool {
+	switch e {
+	case VerificationCheckNameDates:
+		return true
+	case VerificationCheckNameFormat:
+		return true
+	case VerificationCheckNameIssuer:
+		return true
+	case VerificationCheckNameSchema:
+		return true
+	case VerificationCheckNameSignature:
+		return true
+	case VerificationCheckNameStatus:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for VoucherState.
 const (
 	VoucherStateExpired VoucherState = "expired"
@@ -1331,6 +1484,91 @@ type TokenRequest struct {
 // TokenRequestRole defines model for TokenRequest.Role.
 type TokenRequestRole string
 
+// Verification What verification found: the verifier's checks, joined (when the signature held and the credential is this server's) with recert's record of it. Never the holder's e-mail.
+type Verification struct {
+	// AwardedDate The first grant, kept on renewal.
+	AwardedDate       *time.Time               `json:"awarded_date"`
+	Certification     *string                  `json:"certification"`
+	CertificationName *string                  `json:"certification_name"`
+	Checks            []VerificationCheck      `json:"checks"`
+	FailedCheck       *VerificationFailedCheck `json:"failed_check"`
+	Form              *VerificationForm        `json:"form"`
+
+	// History The holder's credentials of this certification, oldest first.
+	History []struct {
+		AwardedDate time.Time                `json:"awarded_date"`
+		Id          string                   `json:"id"`
+		IssuedAt    time.Time                `json:"issued_at"`
+		State       VerificationHistoryState `json:"state"`
+		Url         *string                  `json:"url"`
+		ValidFrom   time.Time                `json:"valid_from"`
+		ValidUntil  *time.Time               `json:"valid_until"`
+	} `json:"history"`
+	Holder *string `json:"holder"`
+	Id     *string `json:"id"`
+	Issuer *string `json:"issuer"`
+
+	// Known recert holds this credential: the fields below come from its ledger.
+	Known bool `json:"known"`
+
+	// Reason Why it was revoked or suspended.
+	Reason *string `json:"reason"`
+
+	// State invalid: a check failed (failed_check). revoked wins over superseded (a later credential replaced it), which wins over in_grace (expired or suspended while its certification is in the program's grace period), suspended, expired, not_yet_valid, expiring_soon (within the certification's first expiry reminder, else 90 days) and active.
+	State           VerificationState `json:"state"`
+	SupersededBy    *string           `json:"superseded_by"`
+	SupersededByUrl *string           `json:"superseded_by_url"`
+	Supersedes      *string           `json:"supersedes"`
+	Url             *string           `json:"url"`
+	ValidFrom       *time.Time        `json:"valid_from"`
+	ValidUntil      *time.Time        `json:"valid_until"`
+}
+
+// VerificationFailedCheck defines model for Verification.FailedCheck.
+type VerificationFailedCheck string
+
+// VerificationForm defines model for Verification.Form.
+type VerificationForm string
+
+// VerificationHistoryState defines model for Verification.History.State.
+type VerificationHistoryState string
+
+// VerificationState invalid: a check failed (failed_check). revoked wins over superseded (a later credential replaced it), which wins over in_grace (expired or suspended while its certification is in the program's grace period), suspended, expired, not_yet_valid, expiring_soon (within the certification's first expiry reminder, else 90 days) and active.
+type VerificationState string
+
+// VerificationCheck defines model for VerificationCheck.
+type VerificationCheck struct {
+	Detail string                `json:"detail"`
+	Name   VerificationCheckName `json:"name"`
+	Ok     bool                  `json:"ok"`
+}
+
+// VerificationCheckName defines model for VerificationCheck.Name.
+type VerificationCheckName string
+
+// VerifyRequest Exactly one of credential, id and url.
+type VerifyRequest struct {
+	// Credential A VC-JWT (string) or a JSON-LD credential with its proof (object).
+	Credential *VerifyRequest_Credential `json:"credential,omitempty"`
+
+	// Id One of this server's credential ids (cred_…).
+	Id *string `json:"id,omitempty"`
+
+	// Url One of this server's credential URLs (…/credentials/cred_…).
+	Url *string `json:"url,omitempty"`
+}
+
+// VerifyRequestCredential0 defines model for VerifyRequest.Credential.0.
+type VerifyRequestCredential0 = string
+
+// VerifyRequestCredential1 defines model for VerifyRequest.Credential.1.
+type VerifyRequestCredential1 = map[string]interface{}
+
+// VerifyRequest_Credential A VC-JWT (string) or a JSON-LD credential with its proof (object).
+type VerifyRequest_Credential struct {
+	union json.RawMessage
+}
+
 // Voucher defines model for Voucher.
 type Voucher struct {
 	Appointment     *string `json:"appointment"`
@@ -1734,6 +1972,35 @@ type CreateTokenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// VerifyCredentialJSONBody defines parameters for VerifyCredential.
+type VerifyCredentialJSONBody struct {
+	union json.RawMessage
+}
+
+// VerifyCredentialApplicationLdPlusJSONBody defines parameters for VerifyCredential.
+type VerifyCredentialApplicationLdPlusJSONBody = map[string]interface{}
+
+// VerifyCredentialApplicationVcPlusLdJSONBody defines parameters for VerifyCredential.
+type VerifyCredentialApplicationVcPlusLdJSONBody = map[string]interface{}
+
+// VerifyCredentialTextBody defines parameters for VerifyCredential.
+type VerifyCredentialTextBody = string
+
+// VerifyCredentialParams defines parameters for VerifyCredential.
+type VerifyCredentialParams struct {
+	// IdempotencyKey Accepted and ignored: verification is read-only and stores nothing, so a retry is answered afresh with what is true then.
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// VerifyCredentialJSONBody1 defines parameters for VerifyCredential.
+type VerifyCredentialJSONBody1 = map[string]interface{}
+
+// VerifyRosterParams defines parameters for VerifyRoster.
+type VerifyRosterParams struct {
+	// IdempotencyKey Accepted and ignored: verification is read-only and stores nothing, so a retry is answered afresh with what is true then.
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // ListWebhooksParams defines parameters for ListWebhooks.
 type ListWebhooksParams struct {
 	// Limit Page size, 1-500; default 50.
@@ -1833,6 +2100,18 @@ type RecordResultJSONRequestBody = ResultRequest
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = TokenRequest
 
+// VerifyCredentialJSONRequestBody defines body for VerifyCredential for application/json ContentType.
+type VerifyCredentialJSONRequestBody VerifyCredentialJSONBody
+
+// VerifyCredentialApplicationLdPlusJSONRequestBody defines body for VerifyCredential for application/ld+json ContentType.
+type VerifyCredentialApplicationLdPlusJSONRequestBody = VerifyCredentialApplicationLdPlusJSONBody
+
+// VerifyCredentialApplicationVcPlusLdJSONRequestBody defines body for VerifyCredential for application/vc+ld+json ContentType.
+type VerifyCredentialApplicationVcPlusLdJSONRequestBody = VerifyCredentialApplicationVcPlusLdJSONBody
+
+// VerifyCredentialTextRequestBody defines body for VerifyCredential for text/plain ContentType.
+type VerifyCredentialTextRequestBody = VerifyCredentialTextBody
+
 // CreateWebhookJSONRequestBody defines body for CreateWebhook for application/json ContentType.
 type CreateWebhookJSONRequestBody = WebhookRequest
 
@@ -1844,6 +2123,130 @@ type PatchWebhookApplicationMergePatchPlusJSONRequestBody = WebhookRequest
 
 // RotateWebhookSecretJSONRequestBody defines body for RotateWebhookSecret for application/json ContentType.
 type RotateWebhookSecretJSONRequestBody = EmptyRequest
+
+// AsVerifyRequestCredential0 returns the union data inside the VerifyRequest_Credential as a VerifyRequestCredential0
+func (t VerifyRequest_Credential) AsVerifyRequestCredential0() (VerifyRequestCredential0, error) {
+	var body VerifyRequestCredential0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVerifyRequestCredential0 overwrites any union data inside the VerifyRequest_Credential as the provided VerifyRequestCredential0
+func (t *VerifyRequest_Credential) FromVerifyRequestCredential0(v VerifyRequestCredential0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVerifyRequestCredential0 performs a merge with any union data inside the VerifyRequest_Credential, using the provided VerifyRequestCredential0
+func (t *VerifyRequest_Credential) MergeVerifyRequestCredential0(v VerifyRequestCredential0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsVerifyRequestCredential1 returns the union data inside the VerifyRequest_Credential as a VerifyRequestCredential1
+func (t VerifyRequest_Credential) AsVerifyRequestCredential1() (VerifyRequestCredential1, error) {
+	var body VerifyRequestCredential1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVerifyRequestCredential1 overwrites any union data inside the VerifyRequest_Credential as the provided VerifyRequestCredential1
+func (t *VerifyRequest_Credential) FromVerifyRequestCredential1(v VerifyRequestCredential1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVerifyRequestCredential1 performs a merge with any union data inside the VerifyRequest_Credential, using the provided VerifyRequestCredential1
+func (t *VerifyRequest_Credential) MergeVerifyRequestCredential1(v VerifyRequestCredential1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t VerifyRequest_Credential) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *VerifyRequest_Credential) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsVerifyRequest returns the union data inside the VerifyCredentialJSONBody as a VerifyRequest
+func (t VerifyCredentialJSONBody) AsVerifyRequest() (VerifyRequest, error) {
+	var body VerifyRequest
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVerifyRequest overwrites any union data inside the VerifyCredentialJSONBody as the provided VerifyRequest
+func (t *VerifyCredentialJSONBody) FromVerifyRequest(v VerifyRequest) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVerifyRequest performs a merge with any union data inside the VerifyCredentialJSONBody, using the provided VerifyRequest
+func (t *VerifyCredentialJSONBody) MergeVerifyRequest(v VerifyRequest) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsVerifyCredentialJSONBody1 returns the union data inside the VerifyCredentialJSONBody as a VerifyCredentialJSONBody1
+func (t VerifyCredentialJSONBody) AsVerifyCredentialJSONBody1() (VerifyCredentialJSONBody1, error) {
+	var body VerifyCredentialJSONBody1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVerifyCredentialJSONBody1 overwrites any union data inside the VerifyCredentialJSONBody as the provided VerifyCredentialJSONBody1
+func (t *VerifyCredentialJSONBody) FromVerifyCredentialJSONBody1(v VerifyCredentialJSONBody1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVerifyCredentialJSONBody1 performs a merge with any union data inside the VerifyCredentialJSONBody, using the provided VerifyCredentialJSONBody1
+func (t *VerifyCredentialJSONBody) MergeVerifyCredentialJSONBody1(v VerifyCredentialJSONBody1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t VerifyCredentialJSONBody) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *VerifyCredentialJSONBody) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -2477,6 +2880,60 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/tokens/{id} (the `GetToken` operationId).
 	GetToken(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VerifyCredentialWithBody Verify a credential
+	//
+	// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+	VerifyCredentialWithBody(ctx context.Context, params *VerifyCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VerifyCredential Verify a credential
+	//
+	// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+	VerifyCredential(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VerifyCredentialWithApplicationLdPlusJSONBody Verify a credential
+	//
+	// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+	//
+	// Takes a body of the `application/ld+json` content type.
+	//
+	// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+	VerifyCredentialWithApplicationLdPlusJSONBody(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialApplicationLdPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VerifyCredentialWithApplicationVcPlusLdJSONBody Verify a credential
+	//
+	// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+	//
+	// Takes a body of the `application/vc+ld+json` content type.
+	//
+	// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+	VerifyCredentialWithApplicationVcPlusLdJSONBody(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialApplicationVcPlusLdJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VerifyCredentialWithTextBody Verify a credential
+	//
+	// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+	//
+	// Takes a body of the `text/plain` content type.
+	//
+	// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+	VerifyCredentialWithTextBody(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialTextRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VerifyRosterWithBody Verify a roster of credentials
+	//
+	// Public, no token. A CSV roster (text/csv, UTF-8) with a header row naming credential (an id or URL of this server's credentials, or a whole VC-JWT) and name or email (or both). The answer is CSV with a row per roster row: row (the header is row 1), name, email (as given), credential, state, certification, holder, valid_until, reason, matches (yes or no: the given name, compared without case or extra spaces, and the given e-mail, compared without case, against the holder's; the holder's e-mail is never shown), failed_check and error ("row N: …" for a row that could not be verified). At most 1,000 rows and 1 MiB: a larger roster is 413 naming the bound. A CSV that cannot be read is 400 naming its line. Read-only: Idempotency-Key does not apply.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/verify/roster (the `VerifyRoster` operationId).
+	VerifyRosterWithBody(ctx context.Context, params *VerifyRosterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListWebhooks List webhook endpoints
 	//
@@ -3829,6 +4286,120 @@ func (c *Client) RevokeToken(ctx context.Context, id string, reqEditors ...Reque
 // Corresponds with GET /v1/tokens/{id} (the `GetToken` operationId).
 func (c *Client) GetToken(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetTokenRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VerifyCredentialWithBody Verify a credential
+//
+// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+func (c *Client) VerifyCredentialWithBody(ctx context.Context, params *VerifyCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVerifyCredentialRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VerifyCredential Verify a credential
+//
+// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+func (c *Client) VerifyCredential(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVerifyCredentialRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VerifyCredentialWithApplicationLdPlusJSONBody Verify a credential
+//
+// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+//
+// Takes a body of the `application/ld+json` content type.
+//
+// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+func (c *Client) VerifyCredentialWithApplicationLdPlusJSONBody(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialApplicationLdPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVerifyCredentialRequestWithApplicationLdPlusJSONBody(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VerifyCredentialWithApplicationVcPlusLdJSONBody Verify a credential
+//
+// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+//
+// Takes a body of the `application/vc+ld+json` content type.
+//
+// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+func (c *Client) VerifyCredentialWithApplicationVcPlusLdJSONBody(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialApplicationVcPlusLdJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVerifyCredentialRequestWithApplicationVcPlusLdJSONBody(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VerifyCredentialWithTextBody Verify a credential
+//
+// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+//
+// Takes a body of the `text/plain` content type.
+//
+// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+func (c *Client) VerifyCredentialWithTextBody(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialTextRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVerifyCredentialRequestWithTextBody(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VerifyRosterWithBody Verify a roster of credentials
+//
+// Public, no token. A CSV roster (text/csv, UTF-8) with a header row naming credential (an id or URL of this server's credentials, or a whole VC-JWT) and name or email (or both). The answer is CSV with a row per roster row: row (the header is row 1), name, email (as given), credential, state, certification, holder, valid_until, reason, matches (yes or no: the given name, compared without case or extra spaces, and the given e-mail, compared without case, against the holder's; the holder's e-mail is never shown), failed_check and error ("row N: …" for a row that could not be verified). At most 1,000 rows and 1 MiB: a larger roster is 413 naming the bound. A CSV that cannot be read is 400 naming its line. Read-only: Idempotency-Key does not apply.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/verify/roster (the `VerifyRoster` operationId).
+func (c *Client) VerifyRosterWithBody(ctx context.Context, params *VerifyRosterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVerifyRosterRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6661,6 +7232,138 @@ func NewGetTokenRequest(server string, id string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewVerifyCredentialRequest calls the generic VerifyCredential builder with application/json body
+func NewVerifyCredentialRequest(server string, params *VerifyCredentialParams, body VerifyCredentialJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewVerifyCredentialRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewVerifyCredentialRequestWithApplicationLdPlusJSONBody calls the generic VerifyCredential builder with application/ld+json body
+func NewVerifyCredentialRequestWithApplicationLdPlusJSONBody(server string, params *VerifyCredentialParams, body VerifyCredentialApplicationLdPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewVerifyCredentialRequestWithBody(server, params, "application/ld+json", bodyReader)
+}
+
+// NewVerifyCredentialRequestWithApplicationVcPlusLdJSONBody calls the generic VerifyCredential builder with application/vc+ld+json body
+func NewVerifyCredentialRequestWithApplicationVcPlusLdJSONBody(server string, params *VerifyCredentialParams, body VerifyCredentialApplicationVcPlusLdJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewVerifyCredentialRequestWithBody(server, params, "application/vc+ld+json", bodyReader)
+}
+
+// NewVerifyCredentialRequestWithTextBody calls the generic VerifyCredential builder with text/plain body
+func NewVerifyCredentialRequestWithTextBody(server string, params *VerifyCredentialParams, body VerifyCredentialTextRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	if stringer, ok := interface{}(body).(fmt.Stringer); ok {
+		bodyReader = strings.NewReader(stringer.String())
+	} else {
+		bodyReader = strings.NewReader(fmt.Sprint(body))
+	}
+	return NewVerifyCredentialRequestWithBody(server, params, "text/plain", bodyReader)
+}
+
+// NewVerifyCredentialRequestWithBody constructs an http.Request for the VerifyCredential method, with any body, and a specified content type
+func NewVerifyCredentialRequestWithBody(server string, params *VerifyCredentialParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/verify")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewVerifyRosterRequestWithBody constructs an http.Request for the VerifyRoster method, with any body, and a specified content type
+func NewVerifyRosterRequestWithBody(server string, params *VerifyRosterParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/verify/roster")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListWebhooksRequest constructs an http.Request for the ListWebhooks method
 func NewListWebhooksRequest(server string, params *ListWebhooksParams) (*http.Request, error) {
 	var err error
@@ -7718,6 +8421,60 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/tokens/{id} (the `GetToken` operationId).
 	GetTokenWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetTokenResponse, error)
+
+	// VerifyCredentialWithBodyWithResponse Verify a credential
+	//
+	// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+	VerifyCredentialWithBodyWithResponse(ctx context.Context, params *VerifyCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VerifyCredentialResponse, error)
+
+	// VerifyCredentialWithResponse Verify a credential
+	//
+	// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+	VerifyCredentialWithResponse(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*VerifyCredentialResponse, error)
+
+	// VerifyCredentialWithApplicationLdPlusJSONBodyWithResponse Verify a credential
+	//
+	// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+	//
+	// Takes a body of the `application/ld+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+	VerifyCredentialWithApplicationLdPlusJSONBodyWithResponse(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialApplicationLdPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*VerifyCredentialResponse, error)
+
+	// VerifyCredentialWithApplicationVcPlusLdJSONBodyWithResponse Verify a credential
+	//
+	// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+	//
+	// Takes a body of the `application/vc+ld+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+	VerifyCredentialWithApplicationVcPlusLdJSONBodyWithResponse(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialApplicationVcPlusLdJSONRequestBody, reqEditors ...RequestEditorFn) (*VerifyCredentialResponse, error)
+
+	// VerifyCredentialWithTextBodyWithResponse Verify a credential
+	//
+	// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+	//
+	// Takes a body of the `text/plain` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+	VerifyCredentialWithTextBodyWithResponse(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialTextRequestBody, reqEditors ...RequestEditorFn) (*VerifyCredentialResponse, error)
+
+	// VerifyRosterWithBodyWithResponse Verify a roster of credentials
+	//
+	// Public, no token. A CSV roster (text/csv, UTF-8) with a header row naming credential (an id or URL of this server's credentials, or a whole VC-JWT) and name or email (or both). The answer is CSV with a row per roster row: row (the header is row 1), name, email (as given), credential, state, certification, holder, valid_until, reason, matches (yes or no: the given name, compared without case or extra spaces, and the given e-mail, compared without case, against the holder's; the holder's e-mail is never shown), failed_check and error ("row N: …" for a row that could not be verified). At most 1,000 rows and 1 MiB: a larger roster is 413 naming the bound. A CSV that cannot be read is 400 naming its line. Read-only: Idempotency-Key does not apply.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/verify/roster (the `VerifyRoster` operationId).
+	VerifyRosterWithBodyWithResponse(ctx context.Context, params *VerifyRosterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VerifyRosterResponse, error)
 
 	// ListWebhooksWithResponse List webhook endpoints
 	//
@@ -12867,6 +13624,186 @@ func (r GetTokenResponse) ContentType() string {
 	return ""
 }
 
+// VerifyCredentialResponse429Headers the declared response headers of an HTTP 429 response for VerifyCredential
+type VerifyCredentialResponse429Headers struct {
+	RetryAfter *string
+}
+
+type VerifyCredentialResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Verification
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMedia
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *VerifyCredentialResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VerifyCredentialResponse) GetJSON200() *Verification {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r VerifyCredentialResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r VerifyCredentialResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r VerifyCredentialResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r VerifyCredentialResponse) GetApplicationproblemJSON415() *UnsupportedMedia {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r VerifyCredentialResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r VerifyCredentialResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r VerifyCredentialResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VerifyCredentialResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VerifyCredentialResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VerifyCredentialResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// VerifyRosterResponse200Headers the declared response headers of an HTTP 200 response for VerifyRoster
+type VerifyRosterResponse200Headers struct {
+	ContentDisposition *string
+}
+
+// VerifyRosterResponse429Headers the declared response headers of an HTTP 429 response for VerifyRoster
+type VerifyRosterResponse429Headers struct {
+	RetryAfter *string
+}
+
+type VerifyRosterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMedia
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *VerifyRosterResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *VerifyRosterResponse429Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r VerifyRosterResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r VerifyRosterResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r VerifyRosterResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r VerifyRosterResponse) GetApplicationproblemJSON415() *UnsupportedMedia {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r VerifyRosterResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r VerifyRosterResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r VerifyRosterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VerifyRosterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VerifyRosterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VerifyRosterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListWebhooksResponse429Headers the declared response headers of an HTTP 429 response for ListWebhooks
 type ListWebhooksResponse429Headers struct {
 	RetryAfter *string
@@ -14657,6 +15594,96 @@ func (c *ClientWithResponses) GetTokenWithResponse(ctx context.Context, id strin
 		return nil, err
 	}
 	return ParseGetTokenResponse(rsp)
+}
+
+// VerifyCredentialWithBodyWithResponse Verify a credential
+//
+// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+func (c *ClientWithResponses) VerifyCredentialWithBodyWithResponse(ctx context.Context, params *VerifyCredentialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VerifyCredentialResponse, error) {
+	rsp, err := c.VerifyCredentialWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVerifyCredentialResponse(rsp)
+}
+
+// VerifyCredentialWithResponse Verify a credential
+//
+// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+func (c *ClientWithResponses) VerifyCredentialWithResponse(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialJSONRequestBody, reqEditors ...RequestEditorFn) (*VerifyCredentialResponse, error) {
+	rsp, err := c.VerifyCredential(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVerifyCredentialResponse(rsp)
+}
+
+// VerifyCredentialWithApplicationLdPlusJSONBodyWithResponse Verify a credential
+//
+// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+//
+// Takes a body of the `application/ld+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+func (c *ClientWithResponses) VerifyCredentialWithApplicationLdPlusJSONBodyWithResponse(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialApplicationLdPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*VerifyCredentialResponse, error) {
+	rsp, err := c.VerifyCredentialWithApplicationLdPlusJSONBody(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVerifyCredentialResponse(rsp)
+}
+
+// VerifyCredentialWithApplicationVcPlusLdJSONBodyWithResponse Verify a credential
+//
+// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+//
+// Takes a body of the `application/vc+ld+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+func (c *ClientWithResponses) VerifyCredentialWithApplicationVcPlusLdJSONBodyWithResponse(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialApplicationVcPlusLdJSONRequestBody, reqEditors ...RequestEditorFn) (*VerifyCredentialResponse, error) {
+	rsp, err := c.VerifyCredentialWithApplicationVcPlusLdJSONBody(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVerifyCredentialResponse(rsp)
+}
+
+// VerifyCredentialWithTextBodyWithResponse Verify a credential
+//
+// Public, no token. Checks a credential's form, signature (by any of this issuer's keys, rotated ones too), issuer, OB 3.0 schema, dates and both status lists, then joins what recert's ledger knows of it: holder, certification, dates, the reason of a revocation or suspension, the renewal that supersedes it and the renewal history. Send the credential as the body (application/vc+jwt or text/plain: a VC-JWT; application/vc, application/vc+ld+json, application/ld+json or application/json: the JSON-LD credential with its proof), or application/json {"credential": <VC-JWT string or JSON-LD object>}, {"id": "cred_…"} or {"url": "…/credentials/cred_…"} for one of this server's own credentials (its stored VC-JWT is verified). Any credential it could read is 200, an invalid one included: state invalid and failed_check say which check failed, and nothing is looked up for it. Bodies up to 64 KiB. Read-only: Idempotency-Key does not apply (it is ignored) and a retry is answered afresh. 404 when this server issues no credentials, or for an id or URL it does not hold.
+//
+// Takes a body of the `text/plain` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
+func (c *ClientWithResponses) VerifyCredentialWithTextBodyWithResponse(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialTextRequestBody, reqEditors ...RequestEditorFn) (*VerifyCredentialResponse, error) {
+	rsp, err := c.VerifyCredentialWithTextBody(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVerifyCredentialResponse(rsp)
+}
+
+// VerifyRosterWithBodyWithResponse Verify a roster of credentials
+//
+// Public, no token. A CSV roster (text/csv, UTF-8) with a header row naming credential (an id or URL of this server's credentials, or a whole VC-JWT) and name or email (or both). The answer is CSV with a row per roster row: row (the header is row 1), name, email (as given), credential, state, certification, holder, valid_until, reason, matches (yes or no: the given name, compared without case or extra spaces, and the given e-mail, compared without case, against the holder's; the holder's e-mail is never shown), failed_check and error ("row N: …" for a row that could not be verified). At most 1,000 rows and 1 MiB: a larger roster is 413 naming the bound. A CSV that cannot be read is 400 naming its line. Read-only: Idempotency-Key does not apply.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/verify/roster (the `VerifyRoster` operationId).
+func (c *ClientWithResponses) VerifyRosterWithBodyWithResponse(ctx context.Context, params *VerifyRosterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VerifyRosterResponse, error) {
+	rsp, err := c.VerifyRosterWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVerifyRosterResponse(rsp)
 }
 
 // ListWebhooksWithResponse List webhook endpoints
@@ -19601,6 +20628,171 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetTokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseVerifyCredentialResponse parses an HTTP response from a VerifyCredentialWithResponse call
+func ParseVerifyCredentialResponse(rsp *http.Response) (*VerifyCredentialResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VerifyCredentialResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Verification
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMedia
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers VerifyCredentialResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseVerifyRosterResponse parses an HTTP response from a VerifyRosterWithResponse call
+func ParseVerifyRosterResponse(rsp *http.Response) (*VerifyRosterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VerifyRosterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMedia
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers VerifyRosterResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers VerifyRosterResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

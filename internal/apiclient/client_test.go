@@ -51,6 +51,14 @@ func TestEveryOperation(t *testing.T) {
 	must(anon.DidDocumentWithResponse(ctx))(t)
 	must(anon.JwksWithResponse(ctx))(t)
 	must(anon.StatusListWithResponse(ctx, apiclient.Revocation))(t)
+	// Public verification: a credential that fails its checks is still an
+	// answer (credential's and httpapi's tests verify issued ones).
+	if v := must(anon.VerifyCredentialWithTextBodyWithResponse(ctx, nil, "a.b.c"))(t).JSON200; v == nil || v.State != apiclient.VerificationStateInvalid || v.FailedCheck == nil {
+		t.Fatalf("verify: %+v", v)
+	}
+	if rows := must(anon.VerifyRosterWithBodyWithResponse(ctx, nil, "text/csv", strings.NewReader("name,credential\nAda,a.b.c\n")))(t).Body; !bytes.HasPrefix(rows, []byte("row,name,email,credential,state")) {
+		t.Fatalf("roster: %s", rows)
+	}
 	ops := operations(t, document)
 
 	// A new version of the program: uploaded as YAML, activated, and
@@ -226,7 +234,12 @@ func serve(t *testing.T) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := app.New(store, app.WithClock(clk.Now), app.WithCalendar(calendar.Encoder{}), app.WithIssuer(keys), app.WithCredentials(keys))
+	var a *app.App
+	verifier := credential.NewVerifier(keys, func(purpose string) ([]byte, error) {
+		b, _, err := a.StatusList(context.Background(), purpose)
+		return b, err
+	})
+	a = app.New(store, app.WithClock(clk.Now), app.WithCalendar(calendar.Encoder{}), app.WithIssuer(keys), app.WithCredentials(keys), app.WithVerifier(verifier))
 	srv := httptest.NewServer(httpapi.New(a, httpapi.Options{}))
 	t.Cleanup(func() {
 		srv.Close()
