@@ -174,6 +174,7 @@ func (w *locked) setCredentialStatus(c ledger.IssuedCredential, status, reason, 
 	if err != nil {
 		return ledger.IssuedCredential{}, storeErr(err, "credential "+c.ID)
 	}
+	w.credsChanged = true
 	d := EventData{Credential: c.ID, Certification: c.Certification, Reason: reason, Rule: rule, Automatic: automatic}
 	return out, w.emit(credentialEvent(status), d, nil)
 }

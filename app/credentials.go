@@ -149,6 +149,7 @@ func (a *App) issueCredential(ctx context.Context, j Job, done Done) error {
 		if err := w.tx.CreateCredential(w.ctx, c); err != nil {
 			return nil, storeErr(err, "credential "+c.ID)
 		}
+		w.credsChanged = true
 		w.resync = true // issued during a grace period (a late job): suspended at once
 		return nil, done(w.ctx, w.tx)
 	}})

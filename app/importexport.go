@@ -138,6 +138,9 @@ func (a *App) Import(ctx context.Context, pr Principal, name string, src RowRead
 	if err := pr.mustBeAdmin("import"); err != nil {
 		return rep, err
 	}
+	// An import may revoke credentials (an imported certification_revoked):
+	// verifications read them anew after it.
+	defer a.verifyCache.changed()
 	if name == "" {
 		return rep, invalid("name", "an import needs a name to keep its position under")
 	}

@@ -189,6 +189,17 @@ func (a *App) enrich(ctx context.Context, r VerifyResult, now time.Time) (Verifi
 	if r.LocalID == "" || checkID("credential", r.LocalID) != nil {
 		return v, nil
 	}
+	if c, vc, ok := a.verifyCache.credential(r.LocalID); ok {
+		v.join(c, withRecord(vc.chain, c), vc.cand, vc.cert, now)
+		if v.State != VerifyExpired && v.State != VerifySuspended {
+			return v, nil // whether it is in grace needs the history: read below
+		}
+		v = Verification{State: r.State, Form: r.Form, Checks: r.Checks, Issuer: r.Issuer, URL: r.ID,
+			Holder: r.Holder, CertificationName: r.Name, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil}
+	}
+	// The generation before the read: a change committed while reading
+	// leaves what was read stale.
+	gen := a.verifyCache.gen.Load()
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		c, err := tx.Credential(ctx, r.LocalID)
 		if errors.Is(err, ledger.ErrNotFound) {
@@ -201,14 +212,8 @@ func (a *App) enrich(ctx context.Context, r VerifyResult, now time.Time) (Verifi
 		if err != nil {
 			return err
 		}
-		// The chain as cached, with this credential as just read.
-		chain := make([]ledger.IssuedCredential, len(vc.chain))
-		for i, o := range vc.chain {
-			if o.ID == c.ID {
-				o = c
-			}
-			chain[i] = o
-		}
+		a.verifyCache.remember(c, gen)
+		chain := withRecord(vc.chain, c)
 		v.join(c, chain, vc.cand, vc.cert, now)
 		if v.State == VerifyExpired || v.State == VerifySuspended {
 			grace, err := a.inGrace(ctx, tx, vc.prog, vc.cand, c, chain)
@@ -222,6 +227,18 @@ func (a *App) enrich(ctx context.Context, r VerifyResult, now time.Time) (Verifi
 		return nil
 	})
 	return v, err
+}
+
+// withRecord is the chain as cached, with c as just read.
+func withRecord(cached []ledger.IssuedCredential, c ledger.IssuedCredential) []ledger.IssuedCredential {
+	chain := make([]ledger.IssuedCredential, len(cached))
+	for i, o := range cached {
+		if o.ID == c.ID {
+			o = c
+		}
+		chain[i] = o
+	}
+	return chain
 }
 
 // join fills v from the ledger's credential c, its certification's other

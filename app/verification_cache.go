@@ -3,21 +3,23 @@ package app
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/recert/recert/ledger"
 	"github.com/recert/recert/policy"
 )
 
-// WithVerificationCache keeps what a verification reads besides the
-// credential's own record (its holder, the holder's other credentials of
-// the certification, the certification's rules) for ttl of wall-clock
-// time, so that a verification is one indexed read of the ledger: public
-// verification is the busiest route and must not cost four queries. The
-// credential's own record (its status and reason) is always read fresh,
-// so a revocation or suspension shows on the next call; a renewal, a
-// renamed holder or a new program version shows within ttl. Zero (the
-// default) reads everything on every call.
+// WithVerificationCache keeps what a verification reads of the ledger
+// (the credential's record with its status and reason, its holder, the
+// holder's other credentials of the certification, the certification's
+// rules) for ttl of wall-clock time, so that verifying a credential seen
+// within ttl reads nothing: public verification is the busiest route. A
+// change this process makes to any credential (a revocation, a suspension,
+// a new credential) empties the cache when its write commits, so it shows
+// on the next call here; one made by another server on the same database
+// shows within ttl, far inside the status list's own ttl that outside
+// verifiers cache for. Zero (the default) reads everything on every call.
 func WithVerificationCache(ttl time.Duration) Option {
 	return func(a *App) { a.verifyCache.ttl = ttl }
 }
@@ -38,6 +40,61 @@ type verifyCache struct {
 	ttl time.Duration
 	mu  sync.Mutex
 	m   map[string]verifyContext // candidate + "\x00" + certification
+	// creds are credentials' records as read (without their documents),
+	// by id, each good while until and gen are current.
+	creds map[string]cachedCredential
+	// gen counts the credential changes this process committed: an entry
+	// read before one is stale, whatever its time.
+	gen atomic.Uint64
+}
+
+// cachedCredential is a credential's record as a verification read it.
+type cachedCredential struct {
+	c     ledger.IssuedCredential
+	gen   uint64
+	until time.Time
+}
+
+// changed empties the cache: a write that changed a credential committed.
+func (vc *verifyCache) changed() {
+	vc.gen.Add(1)
+	vc.mu.Lock()
+	vc.creds, vc.m = nil, nil
+	vc.mu.Unlock()
+}
+
+// credential is id's record and context when both are cached and current.
+func (vc *verifyCache) credential(id string) (ledger.IssuedCredential, verifyContext, bool) {
+	if vc.ttl <= 0 {
+		return ledger.IssuedCredential{}, verifyContext{}, false
+	}
+	now, gen := time.Now(), vc.gen.Load()
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	e, ok := vc.creds[id]
+	if !ok || e.gen != gen || !now.Before(e.until) {
+		return ledger.IssuedCredential{}, verifyContext{}, false
+	}
+	ctx, ok := vc.m[e.c.Candidate+"\x00"+e.c.Certification]
+	if !ok || !now.Before(ctx.until) || !hasCredential(ctx.chain, id) {
+		return ledger.IssuedCredential{}, verifyContext{}, false
+	}
+	return e.c, ctx, true
+}
+
+// remember keeps c's record, read when the cache's generation was gen: a
+// change committed since then makes it stale at once.
+func (vc *verifyCache) remember(c ledger.IssuedCredential, gen uint64) {
+	if vc.ttl <= 0 {
+		return
+	}
+	c.Document, c.JWT = nil, ""
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	if vc.creds == nil || len(vc.creds) >= maxVerifyContexts {
+		vc.creds = map[string]cachedCredential{}
+	}
+	vc.creds[c.ID] = cachedCredential{c: c, gen: gen, until: time.Now().Add(vc.ttl)}
 }
 
 // verifyContextOf is c's context, from the cache when fresh and when it

@@ -67,13 +67,18 @@ type locked struct {
 	// resync asks flush to bring the credentials' statuses up to date
 	// though nothing was staged (a credential issued, a grace's end).
 	resync bool
+	// credsChanged says the write stored a credential or a status: once
+	// it commits, the verification cache is stale.
+	credsChanged bool
 }
 
 // write runs o through the one write path and returns its response.
 func (a *App) write(ctx context.Context, pr Principal, o op) (any, error) {
 	var out any
+	var credsChanged bool
 	err := a.update(ctx, func(tx ledger.Tx) error {
 		w := &locked{a: a, ctx: ctx, tx: tx, pr: pr, now: a.now().UTC()}
+		defer func() { credsChanged = w.credsChanged }()
 		if err := w.lock(o); err != nil {
 			return err
 		}
@@ -95,6 +100,9 @@ func (a *App) write(ctx context.Context, pr Principal, o op) (any, error) {
 		// again rather than a second chance (rememberRefusal decides
 		// which errors are answers).
 		return nil, a.rememberRefusal(ctx, pr, err)
+	}
+	if credsChanged {
+		a.verifyCache.changed() // committed: verifications read it anew
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -227,9 +228,10 @@ func TestVerifierExpiredAndGrace(t *testing.T) {
 }
 
 // TestVerifierCachedSeesStatusAtOnce: with serve's caches (lists asked for
-// once a minute here, contexts kept as long), a suspension and then a
-// revocation in the ledger still show on the very next verification, with
-// their reasons: the credential's own record is read on every call.
+// once a minute here, records kept as long), a suspension and then a
+// revocation made through this app still show on the very next
+// verification, with their reasons: the write that made them empties the
+// cache when it commits.
 func TestVerifierCachedSeesStatusAtOnce(t *testing.T) {
 	eachStore(t, func(t *testing.T, st ledger.Store, _ string) {
 		s := newCachedSite(t, st, time.Minute)
@@ -238,27 +240,73 @@ func TestVerifierCachedSeesStatusAtOnce(t *testing.T) {
 		if v := s.verify([]byte(c.JWT)); v.State != app.VerifyActive {
 			t.Fatalf("first: %s", v.State)
 		}
-		for _, step := range []struct{ status, reason, want string }{
-			{ledger.CredentialSuspended, "under review", app.VerifySuspended},
-			{ledger.CredentialRevoked, "results invalidated", app.VerifyRevoked},
+		for _, step := range []struct {
+			change func() (ledger.IssuedCredential, error)
+			reason string
+			want   string
+		}{
+			{func() (ledger.IssuedCredential, error) {
+				return s.a.SuspendCredential(s.ctx, app.System, c.ID, "under review")
+			}, "under review", app.VerifySuspended},
+			{func() (ledger.IssuedCredential, error) {
+				return s.a.RevokeCredential(s.ctx, app.System, c.ID, "results invalidated")
+			}, "results invalidated", app.VerifyRevoked},
 		} {
+			if _, err := step.change(); err != nil {
+				t.Fatal(err)
+			}
+			if v := s.verify([]byte(c.JWT)); v.State != step.want || v.Reason != step.reason || v.History[0].State != step.want {
+				t.Fatalf("after %s: %s %q %+v", step.want, v.State, v.Reason, v.History)
+			}
+		}
+	})
+}
+
+// TestVerifierCacheOfAnotherServersChange: a change another server makes
+// on the same database (here: straight in the store, which this app does
+// not see) is not read while the cached record is fresh, so a repeated
+// verification reads nothing; it shows once the cache's time is up, far
+// inside the status list's own ttl.
+func TestVerifierCacheOfAnotherServersChange(t *testing.T) {
+	for _, c := range []struct {
+		ttl   time.Duration
+		fresh bool
+	}{{time.Hour, true}, {20 * time.Millisecond, false}} {
+		eachStore(t, func(t *testing.T, st ledger.Store, _ string) {
+			s := newCachedSite(t, st, c.ttl)
+			name := "ada" + strconv.FormatBool(c.fresh)
+			s.candidate(name, "Ada Lovelace", "")
+			cred := s.pass(name, "AIF-C01", time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC))
+			if v := s.verify([]byte(cred.JWT)); v.State != app.VerifyActive {
+				t.Fatalf("first: %s", v.State)
+			}
 			err := st.Update(s.ctx, func(tx ledger.Tx) error {
-				cur, err := tx.Credential(s.ctx, c.ID)
+				cur, err := tx.Credential(s.ctx, cred.ID)
 				if err != nil {
 					return err
 				}
-				cur.Status, cur.Reason, cur.ChangedAt = step.status, step.reason, *s.clock
+				cur.Status, cur.Reason, cur.ChangedAt = ledger.CredentialRevoked, "elsewhere", *s.clock
 				_, err = tx.SetCredentialStatus(s.ctx, cur)
 				return err
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v := s.verify([]byte(c.JWT)); v.State != step.want || v.Reason != step.reason || v.History[0].State != step.want {
-				t.Fatalf("after %s: %s %q %+v", step.status, v.State, v.Reason, v.History)
+			if c.fresh {
+				if v := s.verify([]byte(cred.JWT)); v.State != app.VerifyActive {
+					t.Fatalf("within an hour's cache: %s; want the cached active (nothing read)", v.State)
+				}
+				return
 			}
-		}
-	})
+			deadline := time.Now().Add(10 * time.Second)
+			for v := s.verify([]byte(cred.JWT)); v.State != app.VerifyRevoked; v = s.verify([]byte(cred.JWT)) {
+				if time.Now().After(deadline) {
+					t.Fatalf("10 s after another server's revocation, with a 20 ms cache: %s", v.State)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		})
+	}
 }
 
 // TestVerifierNamesAForeignIssuer: a credential another recert issued
