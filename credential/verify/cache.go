@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"crypto"
 	"crypto/ed25519"
 	"sync"
 
@@ -37,6 +38,7 @@ type Cache struct {
 	heads  map[[32]byte]*head
 	tokens map[[32]byte]struct{}
 	proofs map[[32]byte]proofKeys
+	jwts   map[[32]byte]jwtVerdict
 }
 
 var _ vcjwt.Seen = (*Cache)(nil)
@@ -154,4 +156,41 @@ func (c *Cache) rememberProof(sum [32]byte, p proofKeys) {
 	}
 	c.proofs[sum] = p
 	c.mu.Unlock()
+}
+
+// jwtVerdict is a VC-JWT whose header, signature and payload verified:
+// its kid, the key that kid resolved to then, and its payload. Keyed by
+// the SHA-256 of the exact token, it lets a token seen before skip its
+// parsing as well as its signature, as long as the kid still resolves to
+// that same key (checked on every call, so a withdrawn or replaced key
+// stops it verifying).
+type jwtVerdict struct {
+	kid    string
+	key    crypto.PublicKey
+	body   []byte
+	detail string
+}
+
+// knownJWT is the verdict of the token whose SHA-256 is sum, if any.
+func (c *Cache) knownJWT(sum [32]byte) (jwtVerdict, bool) {
+	c.mu.RLock()
+	e, ok := c.jwts[sum]
+	c.mu.RUnlock()
+	return e, ok
+}
+
+// rememberJWT records a token's verdict.
+func (c *Cache) rememberJWT(sum [32]byte, e jwtVerdict) {
+	c.mu.Lock()
+	if c.jwts == nil || len(c.jwts) >= maxHeads {
+		c.jwts = map[[32]byte]jwtVerdict{}
+	}
+	c.jwts[sum] = e
+	c.mu.Unlock()
+}
+
+// sameKey says whether a and b are the same public key.
+func sameKey(a, b crypto.PublicKey) bool {
+	k, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && b != nil && k.Equal(b)
 }

@@ -181,15 +181,33 @@ func (v Verifier) secured(r *Result, in []byte) ([]byte, bool) {
 		r.Form = FormJWT
 		r.pass(CheckFormat, "a VC-JWT")
 		var seen vcjwt.Seen
+		var sum [32]byte
 		if v.Cache != nil {
 			seen = v.Cache
+			sum = sha256.Sum256(in)
+			if e, ok := v.Cache.knownJWT(sum); ok {
+				if k, err := v.resolve(e.kid); err == nil && sameKey(k, e.key) {
+					r.pass(CheckSignature, e.detail)
+					return e.body, true
+				}
+			}
 		}
-		body, h, err := vcjwt.VerifySeen(string(in), v.resolve, seen)
+		var used crypto.PublicKey // the key the token's kid resolved to
+		resolve := func(vm string) (crypto.PublicKey, error) {
+			k, err := v.resolve(vm)
+			used = k
+			return k, err
+		}
+		body, h, err := vcjwt.VerifySeen(string(in), resolve, seen)
 		if err != nil {
 			r.fail(CheckSignature, err.Error())
 			return nil, false
 		}
-		r.pass(CheckSignature, h.Alg+" by "+h.Kid)
+		detail := h.Alg + " by " + h.Kid
+		if v.Cache != nil {
+			v.Cache.rememberJWT(sum, jwtVerdict{kid: h.Kid, key: used, body: bytes.Clone(body), detail: detail})
+		}
+		r.pass(CheckSignature, detail)
 		return body, true
 	}
 	r.fail(CheckFormat, "neither a VC-JWT nor a JSON credential")
