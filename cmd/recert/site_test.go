@@ -46,3 +46,24 @@ func TestSiteSendsTheAPIsPathsToTheAPI(t *testing.T) {
 		t.Errorf("GET / = %d %s, want the front page", res.StatusCode, ct)
 	}
 }
+
+// TestServeSpeaksH2C: serve answers HTTP/2 without TLS to a client that
+// asks with prior knowledge, and HTTP/1.1 to one that does not.
+func TestServeSpeaksH2C(t *testing.T) {
+	url, _ := startServer(t)
+	tr := &http.Transport{Protocols: new(http.Protocols)}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	for _, c := range []struct {
+		client *http.Client
+		major  int
+	}{{&http.Client{Transport: tr}, 2}, {http.DefaultClient, 1}} {
+		res, err := c.client.Get(url + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 || res.ProtoMajor != c.major {
+			t.Errorf("GET /healthz: %d over %s, want HTTP/%d", res.StatusCode, res.Proto, c.major)
+		}
+	}
+}
