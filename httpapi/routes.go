@@ -38,6 +38,7 @@ var routes = []route{
 	{"GET", "/.well-known/jwks.json", true, jwks},
 	{"GET", "/status/{purpose}", true, statusList},
 	{"POST", "/v1/verify", true, verifyCredential},
+	{"POST", "/v1/verify/batch", true, verifyBatch},
 	{"POST", "/v1/verify/roster", true, verifyRoster},
 
 	{"POST", "/v1/programs", false, uploadProgram},

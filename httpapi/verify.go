@@ -24,7 +24,7 @@ var (
 // readOnlyPosts are the POST routes that store nothing: they are POSTs
 // only because a credential or a roster is too big for a URL, so
 // Idempotency-Key does not apply to them and nothing is replayed.
-var readOnlyPosts = map[string]bool{"/v1/verify": true, "/v1/verify/roster": true}
+var readOnlyPosts = map[string]bool{"/v1/verify": true, "/v1/verify/batch": true, "/v1/verify/roster": true}
 
 // verifyRequest is the JSON wrapper: exactly one member.
 type verifyRequest struct {

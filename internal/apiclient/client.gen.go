@@ -1536,6 +1536,11 @@ type VerificationHistoryState string
 // VerificationState invalid: a check failed (failed_check). revoked wins over superseded (a later credential replaced it), which wins over in_grace (expired or suspended while its certification is in the program's grace period), suspended, expired, not_yet_valid, expiring_soon (within the certification's first expiry reminder, else 90 days) and active.
 type VerificationState string
 
+// VerificationBatch defines model for VerificationBatch.
+type VerificationBatch struct {
+	Items []Verification `json:"items"`
+}
+
 // VerificationCheck defines model for VerificationCheck.
 type VerificationCheck struct {
 	Detail string                `json:"detail"`
@@ -1545,6 +1550,22 @@ type VerificationCheck struct {
 
 // VerificationCheckName defines model for VerificationCheck.Name.
 type VerificationCheckName string
+
+// VerifyBatchRequest defines model for VerifyBatchRequest.
+type VerifyBatchRequest struct {
+	Credentials []VerifyBatchRequest_Credentials_Item `json:"credentials"`
+}
+
+// VerifyBatchRequestCredentials0 A VC-JWT
+type VerifyBatchRequestCredentials0 = string
+
+// VerifyBatchRequestCredentials1 A JSON-LD credential with its proof
+type VerifyBatchRequestCredentials1 = map[string]interface{}
+
+// VerifyBatchRequest_Credentials_Item defines model for VerifyBatchRequest.credentials.Item.
+type VerifyBatchRequest_Credentials_Item struct {
+	union json.RawMessage
+}
 
 // VerifyRequest Exactly one of credential, id and url.
 type VerifyRequest struct {
@@ -1995,6 +2016,12 @@ type VerifyCredentialParams struct {
 // VerifyCredentialJSONBody1 defines parameters for VerifyCredential.
 type VerifyCredentialJSONBody1 = map[string]interface{}
 
+// VerifyBatchParams defines parameters for VerifyBatch.
+type VerifyBatchParams struct {
+	// IdempotencyKey Accepted and ignored: verification is read-only and stores nothing, so a retry is answered afresh with what is true then.
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // VerifyRosterParams defines parameters for VerifyRoster.
 type VerifyRosterParams struct {
 	// IdempotencyKey Accepted and ignored: verification is read-only and stores nothing, so a retry is answered afresh with what is true then.
@@ -2112,6 +2139,9 @@ type VerifyCredentialApplicationVcPlusLdJSONRequestBody = VerifyCredentialApplic
 // VerifyCredentialTextRequestBody defines body for VerifyCredential for text/plain ContentType.
 type VerifyCredentialTextRequestBody = VerifyCredentialTextBody
 
+// VerifyBatchJSONRequestBody defines body for VerifyBatch for application/json ContentType.
+type VerifyBatchJSONRequestBody = VerifyBatchRequest
+
 // CreateWebhookJSONRequestBody defines body for CreateWebhook for application/json ContentType.
 type CreateWebhookJSONRequestBody = WebhookRequest
 
@@ -2123,6 +2153,68 @@ type PatchWebhookApplicationMergePatchPlusJSONRequestBody = WebhookRequest
 
 // RotateWebhookSecretJSONRequestBody defines body for RotateWebhookSecret for application/json ContentType.
 type RotateWebhookSecretJSONRequestBody = EmptyRequest
+
+// AsVerifyBatchRequestCredentials0 returns the union data inside the VerifyBatchRequest_Credentials_Item as a VerifyBatchRequestCredentials0
+func (t VerifyBatchRequest_Credentials_Item) AsVerifyBatchRequestCredentials0() (VerifyBatchRequestCredentials0, error) {
+	var body VerifyBatchRequestCredentials0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVerifyBatchRequestCredentials0 overwrites any union data inside the VerifyBatchRequest_Credentials_Item as the provided VerifyBatchRequestCredentials0
+func (t *VerifyBatchRequest_Credentials_Item) FromVerifyBatchRequestCredentials0(v VerifyBatchRequestCredentials0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVerifyBatchRequestCredentials0 performs a merge with any union data inside the VerifyBatchRequest_Credentials_Item, using the provided VerifyBatchRequestCredentials0
+func (t *VerifyBatchRequest_Credentials_Item) MergeVerifyBatchRequestCredentials0(v VerifyBatchRequestCredentials0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsVerifyBatchRequestCredentials1 returns the union data inside the VerifyBatchRequest_Credentials_Item as a VerifyBatchRequestCredentials1
+func (t VerifyBatchRequest_Credentials_Item) AsVerifyBatchRequestCredentials1() (VerifyBatchRequestCredentials1, error) {
+	var body VerifyBatchRequestCredentials1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVerifyBatchRequestCredentials1 overwrites any union data inside the VerifyBatchRequest_Credentials_Item as the provided VerifyBatchRequestCredentials1
+func (t *VerifyBatchRequest_Credentials_Item) FromVerifyBatchRequestCredentials1(v VerifyBatchRequestCredentials1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVerifyBatchRequestCredentials1 performs a merge with any union data inside the VerifyBatchRequest_Credentials_Item, using the provided VerifyBatchRequestCredentials1
+func (t *VerifyBatchRequest_Credentials_Item) MergeVerifyBatchRequestCredentials1(v VerifyBatchRequestCredentials1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t VerifyBatchRequest_Credentials_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *VerifyBatchRequest_Credentials_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // AsVerifyRequestCredential0 returns the union data inside the VerifyRequest_Credential as a VerifyRequestCredential0
 func (t VerifyRequest_Credential) AsVerifyRequestCredential0() (VerifyRequestCredential0, error) {
@@ -2925,6 +3017,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
 	VerifyCredentialWithTextBody(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialTextRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VerifyBatchWithBody Verify many credentials
+	//
+	// Public, no token. The JSON sibling of the roster, for a system that checks many credentials at once: {"credentials": [...]}, each a VC-JWT (a string) or a JSON-LD credential with its proof (an object), at most 1,000 in a body of at most 4 MiB. The answer has one item per credential, in order, each exactly what POST /v1/verify answers for it (an invalid credential is an item saying which check failed). An entry that is neither a string nor an object is 400 naming credentials[i]. Read-only: Idempotency-Key does not apply.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/verify/batch (the `VerifyBatch` operationId).
+	VerifyBatchWithBody(ctx context.Context, params *VerifyBatchParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VerifyBatch Verify many credentials
+	//
+	// Public, no token. The JSON sibling of the roster, for a system that checks many credentials at once: {"credentials": [...]}, each a VC-JWT (a string) or a JSON-LD credential with its proof (an object), at most 1,000 in a body of at most 4 MiB. The answer has one item per credential, in order, each exactly what POST /v1/verify answers for it (an invalid credential is an item saying which check failed). An entry that is neither a string nor an object is 400 naming credentials[i]. Read-only: Idempotency-Key does not apply.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/verify/batch (the `VerifyBatch` operationId).
+	VerifyBatch(ctx context.Context, params *VerifyBatchParams, body VerifyBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// VerifyRosterWithBody Verify a roster of credentials
 	//
@@ -4381,6 +4491,44 @@ func (c *Client) VerifyCredentialWithApplicationVcPlusLdJSONBody(ctx context.Con
 // Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
 func (c *Client) VerifyCredentialWithTextBody(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialTextRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewVerifyCredentialRequestWithTextBody(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VerifyBatchWithBody Verify many credentials
+//
+// Public, no token. The JSON sibling of the roster, for a system that checks many credentials at once: {"credentials": [...]}, each a VC-JWT (a string) or a JSON-LD credential with its proof (an object), at most 1,000 in a body of at most 4 MiB. The answer has one item per credential, in order, each exactly what POST /v1/verify answers for it (an invalid credential is an item saying which check failed). An entry that is neither a string nor an object is 400 naming credentials[i]. Read-only: Idempotency-Key does not apply.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/verify/batch (the `VerifyBatch` operationId).
+func (c *Client) VerifyBatchWithBody(ctx context.Context, params *VerifyBatchParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVerifyBatchRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VerifyBatch Verify many credentials
+//
+// Public, no token. The JSON sibling of the roster, for a system that checks many credentials at once: {"credentials": [...]}, each a VC-JWT (a string) or a JSON-LD credential with its proof (an object), at most 1,000 in a body of at most 4 MiB. The answer has one item per credential, in order, each exactly what POST /v1/verify answers for it (an invalid credential is an item saying which check failed). An entry that is neither a string nor an object is 400 naming credentials[i]. Read-only: Idempotency-Key does not apply.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/verify/batch (the `VerifyBatch` operationId).
+func (c *Client) VerifyBatch(ctx context.Context, params *VerifyBatchParams, body VerifyBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVerifyBatchRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7320,6 +7468,61 @@ func NewVerifyCredentialRequestWithBody(server string, params *VerifyCredentialP
 	return req, nil
 }
 
+// NewVerifyBatchRequest calls the generic VerifyBatch builder with application/json body
+func NewVerifyBatchRequest(server string, params *VerifyBatchParams, body VerifyBatchJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewVerifyBatchRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewVerifyBatchRequestWithBody constructs an http.Request for the VerifyBatch method, with any body, and a specified content type
+func NewVerifyBatchRequestWithBody(server string, params *VerifyBatchParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/verify/batch")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewVerifyRosterRequestWithBody constructs an http.Request for the VerifyRoster method, with any body, and a specified content type
 func NewVerifyRosterRequestWithBody(server string, params *VerifyRosterParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
@@ -8466,6 +8669,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/verify (the `VerifyCredential` operationId).
 	VerifyCredentialWithTextBodyWithResponse(ctx context.Context, params *VerifyCredentialParams, body VerifyCredentialTextRequestBody, reqEditors ...RequestEditorFn) (*VerifyCredentialResponse, error)
+
+	// VerifyBatchWithBodyWithResponse Verify many credentials
+	//
+	// Public, no token. The JSON sibling of the roster, for a system that checks many credentials at once: {"credentials": [...]}, each a VC-JWT (a string) or a JSON-LD credential with its proof (an object), at most 1,000 in a body of at most 4 MiB. The answer has one item per credential, in order, each exactly what POST /v1/verify answers for it (an invalid credential is an item saying which check failed). An entry that is neither a string nor an object is 400 naming credentials[i]. Read-only: Idempotency-Key does not apply.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/verify/batch (the `VerifyBatch` operationId).
+	VerifyBatchWithBodyWithResponse(ctx context.Context, params *VerifyBatchParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VerifyBatchResponse, error)
+
+	// VerifyBatchWithResponse Verify many credentials
+	//
+	// Public, no token. The JSON sibling of the roster, for a system that checks many credentials at once: {"credentials": [...]}, each a VC-JWT (a string) or a JSON-LD credential with its proof (an object), at most 1,000 in a body of at most 4 MiB. The answer has one item per credential, in order, each exactly what POST /v1/verify answers for it (an invalid credential is an item saying which check failed). An entry that is neither a string nor an object is 400 naming credentials[i]. Read-only: Idempotency-Key does not apply.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/verify/batch (the `VerifyBatch` operationId).
+	VerifyBatchWithResponse(ctx context.Context, params *VerifyBatchParams, body VerifyBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*VerifyBatchResponse, error)
 
 	// VerifyRosterWithBodyWithResponse Verify a roster of credentials
 	//
@@ -13714,6 +13935,96 @@ func (r VerifyCredentialResponse) ContentType() string {
 	return ""
 }
 
+// VerifyBatchResponse429Headers the declared response headers of an HTTP 429 response for VerifyBatch
+type VerifyBatchResponse429Headers struct {
+	RetryAfter *string
+}
+
+type VerifyBatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VerificationBatch
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMedia
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *VerifyBatchResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VerifyBatchResponse) GetJSON200() *VerificationBatch {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r VerifyBatchResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r VerifyBatchResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r VerifyBatchResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r VerifyBatchResponse) GetApplicationproblemJSON415() *UnsupportedMedia {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r VerifyBatchResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r VerifyBatchResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r VerifyBatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VerifyBatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VerifyBatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VerifyBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // VerifyRosterResponse200Headers the declared response headers of an HTTP 200 response for VerifyRoster
 type VerifyRosterResponse200Headers struct {
 	ContentDisposition *string
@@ -15669,6 +15980,36 @@ func (c *ClientWithResponses) VerifyCredentialWithTextBodyWithResponse(ctx conte
 		return nil, err
 	}
 	return ParseVerifyCredentialResponse(rsp)
+}
+
+// VerifyBatchWithBodyWithResponse Verify many credentials
+//
+// Public, no token. The JSON sibling of the roster, for a system that checks many credentials at once: {"credentials": [...]}, each a VC-JWT (a string) or a JSON-LD credential with its proof (an object), at most 1,000 in a body of at most 4 MiB. The answer has one item per credential, in order, each exactly what POST /v1/verify answers for it (an invalid credential is an item saying which check failed). An entry that is neither a string nor an object is 400 naming credentials[i]. Read-only: Idempotency-Key does not apply.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/verify/batch (the `VerifyBatch` operationId).
+func (c *ClientWithResponses) VerifyBatchWithBodyWithResponse(ctx context.Context, params *VerifyBatchParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VerifyBatchResponse, error) {
+	rsp, err := c.VerifyBatchWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVerifyBatchResponse(rsp)
+}
+
+// VerifyBatchWithResponse Verify many credentials
+//
+// Public, no token. The JSON sibling of the roster, for a system that checks many credentials at once: {"credentials": [...]}, each a VC-JWT (a string) or a JSON-LD credential with its proof (an object), at most 1,000 in a body of at most 4 MiB. The answer has one item per credential, in order, each exactly what POST /v1/verify answers for it (an invalid credential is an item saying which check failed). An entry that is neither a string nor an object is 400 naming credentials[i]. Read-only: Idempotency-Key does not apply.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/verify/batch (the `VerifyBatch` operationId).
+func (c *ClientWithResponses) VerifyBatchWithResponse(ctx context.Context, params *VerifyBatchParams, body VerifyBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*VerifyBatchResponse, error) {
+	rsp, err := c.VerifyBatch(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVerifyBatchResponse(rsp)
 }
 
 // VerifyRosterWithBodyWithResponse Verify a roster of credentials
@@ -20709,6 +21050,87 @@ func ParseVerifyCredentialResponse(rsp *http.Response) (*VerifyCredentialRespons
 	switch {
 	case rsp.StatusCode == 429:
 		var headers VerifyCredentialResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseVerifyBatchResponse parses an HTTP response from a VerifyBatchWithResponse call
+func ParseVerifyBatchResponse(rsp *http.Response) (*VerifyBatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VerifyBatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VerificationBatch
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMedia
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers VerifyBatchResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -56,6 +56,9 @@ func TestEveryOperation(t *testing.T) {
 	if v := must(anon.VerifyCredentialWithTextBodyWithResponse(ctx, nil, "a.b.c"))(t).JSON200; v == nil || v.State != apiclient.VerificationStateInvalid || v.FailedCheck == nil {
 		t.Fatalf("verify: %+v", v)
 	}
+	if b := must(anon.VerifyBatchWithBodyWithResponse(ctx, nil, "application/json", strings.NewReader(`{"credentials":["a.b.c"]}`)))(t).JSON200; b == nil || len(b.Items) != 1 || b.Items[0].State != apiclient.VerificationStateInvalid {
+		t.Fatalf("verify batch: %+v", b)
+	}
 	if rows := must(anon.VerifyRosterWithBodyWithResponse(ctx, nil, "text/csv", strings.NewReader("name,credential\nAda,a.b.c\n")))(t).Body; !bytes.HasPrefix(rows, []byte("row,name,email,credential,state")) {
 		t.Fatalf("roster: %s", rows)
 	}
