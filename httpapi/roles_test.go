@@ -161,7 +161,7 @@ var roleTable = map[string]roleCase{
 	"GET /status/{purpose}":      {get(fixed("/status/revocation")), [nRoles]int{404, 404, 404, 404, 404, 404, 404}},
 	// Public verification: no token, and here no issuer keys, so the same
 	// 404 for everyone (verify_test.go verifies with keys).
-	"POST /v1/verify": {post(fixed("/v1/verify"), func(*fixture) any { return map[string]string{"id": "cred_1"} }), public(404)},
+	"POST /v1/verify":       {post(fixed("/v1/verify"), func(*fixture) any { return map[string]string{"id": "cred_1"} }), public(404)},
 	"POST /v1/verify/batch": {post(fixed("/v1/verify/batch"), func(*fixture) any { return map[string]any{"credentials": []string{"a.b.c"}} }), public(404)},
 	"POST /v1/verify/roster": {func(*fixture) req {
 		return req{Method: "POST", Path: "/v1/verify/roster", Body: "name,credential\nAda,cred_1\n", Header: map[string]string{"Content-Type": "text/csv"}}

@@ -37,7 +37,7 @@ func TestVerifyBatch(t *testing.T) {
 	}
 	for _, c := range []struct {
 		body, ct, want string
-		status     int
+		status         int
 	}{
 		{`{"credentials": ["` + ada.JWT + `", 7]}`, "", "credentials[1]", 400},
 		{`{}`, "", "credentials", 400},
