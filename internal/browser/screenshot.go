@@ -16,11 +16,15 @@ const (
 	Phone   = 375
 )
 
-// Screenshot writes the whole page shown, at width CSS pixels, to
-// docs/screenshots/NAME-WIDTH.png, only when RECERT_SCREENSHOTS=1: CI runs
-// the tests without it, so that it does not change the committed images.
-// The window is put back to desktop width after.
-func Screenshot(t testing.TB, ctx context.Context, name string, width int) {
+// Screenshot writes what a screen width CSS pixels wide (and 900 high)
+// shows of the page, to docs/screenshots/NAME-WIDTH.png, only when
+// RECERT_SCREENSHOTS=1: CI runs the tests without it, so that it does not
+// change the committed images. The viewport, not the whole page, keeps
+// each image small in the repository and shows what a person sees first.
+// With near (a CSS selector), the page is scrolled to put that element at
+// the top first, for a page whose point is below its form. The window is
+// put back to desktop width after.
+func Screenshot(t testing.TB, ctx context.Context, name string, width int, near ...string) {
 	t.Helper()
 	if os.Getenv("RECERT_SCREENSHOTS") != "1" {
 		return
@@ -30,7 +34,10 @@ func Screenshot(t testing.TB, ctx context.Context, name string, width int) {
 		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
 	}
 	do(t, ctx, "set the width to "+fmt.Sprint(width), chromedp.EmulateViewport(int64(width), 900, opts...))
-	png := get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
+	for _, sel := range near {
+		do(t, ctx, "scroll to "+sel, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "start"})`, sel)))
+	}
+	png := get(t, ctx, "screenshot "+name, chromedp.CaptureScreenshot())
 	do(t, ctx, "reset the width", chromedp.ResetViewport())
 	dir := filepath.Join(Root(t), "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
