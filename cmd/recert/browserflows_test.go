@@ -182,7 +182,8 @@ func domains(weak string) string {
 // TestPagesInTheBrowser drives the pages as people do, in one Chromium:
 // a candidate and then a member of staff, each through the flows of issue
 // 9. Every page visited is checked with axe-core (no serious or critical
-// violation, in light and dark colours) and for fitting a 375 px phone; with RECERT_SCREENSHOTS=1
+// violation, in light and dark colours, at desktop and phone width) and
+// for fitting a 375 px phone; with RECERT_SCREENSHOTS=1
 // the main pages are written to docs/screenshots/.
 func TestPagesInTheBrowser(t *testing.T) {
 	ctx := browser.New(t)
@@ -194,6 +195,7 @@ func TestPagesInTheBrowser(t *testing.T) {
 			t.Helper()
 			browser.CheckAccessibility(t, ctx)
 			browser.CheckAccessibilityDark(t, ctx)
+			browser.AtWidth(t, ctx, browser.Phone, func() { browser.CheckAccessibility(t, ctx) })
 			browser.FitsWidth(t, ctx, browser.Phone)
 			if name != "" {
 				browser.Screenshot(t, ctx, name, browser.Desktop, near...)
@@ -344,6 +346,20 @@ func candidateFlow(t *testing.T, ctx context.Context, site *flowSite, check func
 	}
 	check("")
 
+	// The timeline has both sittings; the settings make a calendar link.
+	browser.ClickAndWait(t, ctx, "#nav-timeline")
+	if n := browser.Count(t, ctx, "#timeline li"); n < 3 {
+		t.Errorf("the timeline lists %d items, want the failed sitting, the booking and the pass at least", n)
+	}
+	check("timeline")
+	browser.ClickAndWait(t, ctx, "#nav-settings")
+	check("")
+	browser.ClickAndWait(t, ctx, "#calendar-submit")
+	if u, _ := browser.Eval[string](t, ctx, `document.getElementById("calendar-url").value`), 0; !strings.Contains(u, "/calendar/cal_") {
+		t.Errorf("the calendar link is %q", u)
+	}
+	check("settings")
+
 	// The credential: issued by the worker, downloaded from the page.
 	var creds struct {
 		Items []struct {
@@ -469,4 +485,26 @@ func staffFlow(t *testing.T, ctx context.Context, site *flowSite, check func(str
 	if !strings.HasSuffix(name, ".csv") || len(rows) != 3 || !strings.Contains(rows[1]+rows[2], "grace@example.com") || !strings.Contains(rows[1]+rows[2], "lin@example.com") {
 		t.Errorf("the export %q: %q, want a header and Grace's and Lin's rows", name, rows)
 	}
+
+	// Every other staff page, from the menu and the reports' list.
+	for _, link := range []string{`nav a[href="/staff/candidates"]`, `nav a[href="/staff/calendar"]`, `nav a[href="/staff/notifications"]`,
+		`nav a[href="/staff/webhooks"]`, `nav a[href="/staff/reports"]`, "#report-pass-rates", "#nav-sessions"} {
+		if link == "#report-pass-rates" {
+			check("")
+		}
+		browser.ClickAndWait(t, ctx, link)
+		if n := browser.Count(t, ctx, "h1"); n != 1 {
+			t.Errorf("%s has %d h1", browser.URL(t, ctx), n)
+		}
+		check("")
+		if link == "#report-pass-rates" {
+			browser.Visit(t, ctx, site.url+"/staff/reports")
+			browser.ClickAndWait(t, ctx, "#report-appointments")
+			check("")
+		}
+	}
+	// Ada's history, found by name.
+	browser.Visit(t, ctx, site.url+"/staff/candidates?q=ada")
+	browser.ClickAndWait(t, ctx, `#candidates a[href^="/staff/candidates/ada"]`)
+	check("")
 }

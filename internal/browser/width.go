@@ -40,3 +40,14 @@ func FitsWidth(t testing.TB, ctx context.Context, width int) {
 		t.Errorf("at %d px wide, %s is %d px wide (it scrolls sideways); past the edge: %s", width, location(ctx), got, strings.Join(wide, ", "))
 	}
 }
+
+// AtWidth runs fn with the page shown on a phone width CSS pixels wide,
+// as FitsWidth does (for CheckAccessibility at a phone's width: a table
+// that scrolls there must be reachable by keyboard), and puts the window
+// back to desktop width after.
+func AtWidth(t testing.TB, ctx context.Context, width int, fn func()) {
+	t.Helper()
+	do(t, ctx, fmt.Sprintf("set the width to %d", width), chromedp.EmulateViewport(int64(width), 812, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	defer do(t, ctx, "reset the width", chromedp.ResetViewport())
+	fn()
+}
