@@ -37,7 +37,12 @@ func CheckAccessibility(t testing.TB, ctx context.Context) {
 	if err != nil {
 		need(t, "the accessibility check needs axe-core: npm ci --prefix tools/web (%v)", err)
 	}
-	if !get(t, ctx, "inject axe-core", chromedp.Evaluate[bool](string(src)+"\n;typeof axe === 'object'")) {
+	// Once per page: a second check of the same page (in another width or
+	// colour scheme) finds axe loaded.
+	if get(t, ctx, "look for axe-core", chromedp.Evaluate[bool](`typeof axe === 'object'`)) {
+		src = nil
+	}
+	if src != nil && !get(t, ctx, "inject axe-core", chromedp.Evaluate[bool](string(src)+"\n;typeof axe === 'object'")) {
 		t.Fatalf("browser: axe-core did not load at %s", location(ctx))
 	}
 	found := Eval[[]violation](t, ctx, `axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
