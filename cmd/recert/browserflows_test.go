@@ -20,10 +20,10 @@ import (
 	"github.com/recert/recert/internal/mailpit"
 )
 
-// flowSite is a real `recert serve` for the pages' browser flows: SQLite,
+// pagesSite is a real `recert serve` for the pages' browser flows: SQLite,
 // a real Mailpit, the worker, a clock the test moves, and a public URL on
 // localhost so that its did:web can be fetched by `recert verify`.
-type flowSite struct {
+type pagesSite struct {
 	url, adminToken, staffToken string
 	mp                          *mailpit.Server
 	clock                       *movableClock
@@ -31,13 +31,13 @@ type flowSite struct {
 	today                       time.Time // the server's first day, in New York
 }
 
-// startFlowSite seeds two holders whose certifications lapse within 30
+// startPagesSite seeds two holders whose certifications lapse within 30
 // and 180 days, and a candidate in New York, and starts serve on a clock
 // ten days in the past: everything the flow does then lies before the
 // real now, so the credential it ends with is valid for `recert verify`,
 // which reads the real clock, and the worker (River, on the real clock)
 // runs every job it is given at once.
-func startFlowSite(t *testing.T) *flowSite {
+func startPagesSite(t *testing.T) *pagesSite {
 	t.Helper()
 	mp := mailpit.Start(t)
 	ny, err := time.LoadLocation("America/New_York")
@@ -106,7 +106,7 @@ func startFlowSite(t *testing.T) *flowSite {
 	token := regexp.MustCompile(`admin token \(shown once; keep it\): (\S+)`)
 	for deadline := time.Now().Add(30 * time.Second); ; {
 		if k := token.FindStringSubmatch(out.String()); k != nil && strings.Contains(out.String(), "is serving") {
-			s := &flowSite{url: base, adminToken: k[1], mp: mp, clock: clk, zone: ny, today: start.In(ny)}
+			s := &pagesSite{url: base, adminToken: k[1], mp: mp, clock: clk, zone: ny, today: start.In(ny)}
 			var tok struct {
 				Secret string `json:"secret"`
 			}
@@ -126,10 +126,10 @@ func startFlowSite(t *testing.T) *flowSite {
 }
 
 // day is the server's first day plus n days, in New York, as a date.
-func (s *flowSite) day(n int) string { return s.today.AddDate(0, 0, n).Format(time.DateOnly) }
+func (s *pagesSite) day(n int) string { return s.today.AddDate(0, 0, n).Format(time.DateOnly) }
 
 // at is the instant of hh:mm in New York on day(n).
-func (s *flowSite) at(n, hh, mm int) time.Time {
+func (s *pagesSite) at(n, hh, mm int) time.Time {
 	d := s.today.AddDate(0, 0, n)
 	return time.Date(d.Year(), d.Month(), d.Day(), hh, mm, 0, 0, s.zone)
 }
@@ -140,7 +140,7 @@ func slotID(at time.Time) string { return "slot-" + at.UTC().Format("20060102T15
 // signIn asks for a link for email on the sign-in page shown, reads it
 // from Mailpit (other mail, such as reminders, may arrive meanwhile),
 // confirms it and returns where the browser landed.
-func (s *flowSite) signIn(t *testing.T, ctx context.Context, email string, check func(string, ...string)) string {
+func (s *pagesSite) signIn(t *testing.T, ctx context.Context, email string, check func(string, ...string)) string {
 	t.Helper()
 	s.mp.DeleteAll(t)
 	browser.Fill(t, ctx, "E-mail address", email)
@@ -187,7 +187,7 @@ func domains(weak string) string {
 // the main pages are written to docs/screenshots/.
 func TestPagesInTheBrowser(t *testing.T) {
 	ctx := browser.New(t)
-	site := startFlowSite(t)
+	site := startPagesSite(t)
 	// check is every page's check. A main page, named, is also checked
 	// in dark colours and at a phone's width, and has its screenshots
 	// taken (scrolled to near when given).
@@ -212,7 +212,7 @@ func TestPagesInTheBrowser(t *testing.T) {
 // again, cannot book a day of the retake wait and is told why, books the
 // first day that works, moves it, passes, sees the certification active
 // and downloads its credential, which `recert verify` finds active.
-func candidateFlow(t *testing.T, ctx context.Context, site *flowSite, check func(string, ...string)) {
+func candidateFlow(t *testing.T, ctx context.Context, site *pagesSite, check func(string, ...string)) {
 	var failed struct {
 		ID string `json:"id"`
 	}
@@ -400,6 +400,32 @@ func candidateFlow(t *testing.T, ctx context.Context, site *flowSite, check func
 	if code := exitCode(t, err); code != 0 || !strings.Contains(got, file+": active") || !strings.Contains(got, "holder:        Ada Lovelace") {
 		t.Errorf("recert verify --fetch of the downloaded credential: exit %d\n%s", code, got)
 	}
+	// And POST /v1/verify, as an employer's system would.
+	if v := (&flowSite{url: site.url}).api(t, jwt, "application/vc+jwt"); v.State != "active" || v.Form != "vc+jwt" {
+		t.Errorf("POST /v1/verify of the downloaded credential: %+v", v)
+	}
+
+	// The link she shares opens its verification page; the file she
+	// downloaded verifies on /verify.
+	browser.Visit(t, ctx, site.url+"/me/credentials")
+	browser.ClickAndWait(t, ctx, "#verify-"+cred)
+	if got := browser.Text(t, ctx, "#verify-state"); !strings.Contains(strings.ToLower(got), "active") {
+		t.Errorf("the shared link's page says %q", got)
+	}
+	check("")
+	browser.Visit(t, ctx, site.url+"/verify")
+	check("")
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file})); err != nil {
+		t.Fatal(err)
+	}
+	browser.ClickAndWait(t, ctx, "#verify-submit")
+	if got := browser.Text(t, ctx, "#verify-state"); !strings.Contains(strings.ToLower(got), "active") {
+		t.Errorf("the uploaded file verifies as %q", got)
+	}
+	if got := browser.Text(t, ctx, "#verify-holder"); got != "Ada Lovelace" {
+		t.Errorf("the verification page's holder: %q", got)
+	}
+	check("verify")
 }
 
 // pageDate is a date as the pages write it.
@@ -411,7 +437,7 @@ func pageDate(d string) string {
 // staffFlow: an admin signs in by the link mailed to her, uploads a
 // definition with an error and sees it at its line, opens the expiring
 // report and exports it.
-func staffFlow(t *testing.T, ctx context.Context, site *flowSite, check func(string, ...string)) {
+func staffFlow(t *testing.T, ctx context.Context, site *pagesSite, check func(string, ...string)) {
 	browser.Visit(t, ctx, site.url+"/me")
 	if browser.Count(t, ctx, "#signout") == 1 {
 		browser.ClickAndWait(t, ctx, "#signout")
