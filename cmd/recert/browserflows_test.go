@@ -491,6 +491,9 @@ func staffFlow(t *testing.T, ctx context.Context, site *pagesSite, check func(st
 		t.Errorf("following the problem's link targets %q, want its line %s", got, anchor)
 	}
 	check("program-upload-error", "#problems")
+	// And the error under its line, a few lines above in view.
+	browser.Screenshot(t, ctx, "program-upload-line", browser.Desktop, fmt.Sprintf("#L%d", line-3))
+	browser.Screenshot(t, ctx, "program-upload-line", browser.Phone, fmt.Sprintf("#L%d", line-3))
 
 	// The expiring report, from the desk's summary.
 	browser.Visit(t, ctx, site.url+"/staff")
