@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -56,4 +58,24 @@ func TestVerifyBatch(t *testing.T) {
 			t.Errorf("%.60s: %d %s; want %d naming %q", c.body, res.Status, res.Body, c.status, c.want)
 		}
 	}
+}
+
+// FuzzVerifyBatch: whatever the body, POST /v1/verify/batch answers 200
+// or a 4xx, never a 5xx or a panic.
+func FuzzVerifyBatch(f *testing.F) {
+	w := newVerifyWorld(f)
+	ada := w.earn(f, "ada", "Ada Lovelace", "ada@example.com")
+	for _, s := range []string{`{"credentials":["` + ada.JWT + `"]}`, `{"credentials":[` + string(ada.Document) + `]}`,
+		`{"credentials":[1,null,[]]}`, `{"credentials":null}`, `{"credentials":["a.b.c"],"credentials":[]}`, `[`, `{"credentials":["\u0000"]}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("POST", "/v1/verify/batch", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		w.server.ServeHTTP(rec, r)
+		if rec.Code >= 500 || rec.Code != http.StatusOK && rec.Code < 400 {
+			t.Fatalf("%q: %d %s", body, rec.Code, rec.Body)
+		}
+	})
 }
