@@ -216,3 +216,23 @@ func (s *candSite) failed(t *testing.T) ledger.Result {
 func ledgerPage() ledger.Page { return ledger.Page{Limit: 100} }
 
 func appChange(ap string) app.Change { return app.Change{Appointment: ap} }
+
+// TestLayoutMenuLinksHomeOnce: a candidate's own pages carry their menu
+// (Overview first), so the layout's link home is left out there and shown
+// on the pages outside it; staff always have theirs.
+func TestLayoutMenuLinksHomeOnce(t *testing.T) {
+	s := newCandSite(t)
+	for _, c := range []struct {
+		pr   app.Principal
+		path string
+		home int
+	}{{c1, "/me", 0}, {c1, "/me/timeline", 0}, {c1, "/sessions", 1}, {staff, "/staff", 1}} {
+		p := s.as(t, c.pr, "GET", c.path, nil)
+		if n := p.doc.Find("#nav-home").Length(); p.status != 200 || n != c.home {
+			t.Errorf("%s as %s: %d, %d links home; want %d", c.path, c.pr.Role, p.status, n, c.home)
+		}
+		if c.path == "/me" && p.doc.Find(`a[href="/me"]`).Length() != 1 {
+			t.Errorf("/me links itself %d times, want once (Overview)", p.doc.Find(`a[href="/me"]`).Length())
+		}
+	}
+}

@@ -21,7 +21,8 @@ type pages struct{ set map[string]*template.Template }
 
 // funcs are the helpers every template may call.
 var funcs = template.FuncMap{
-	"asset": assetURL,
+	"asset":     assetURL,
+	"hasPrefix": strings.HasPrefix,
 	// when shows an instant in a zone, naming the zone: a time without
 	// its zone is a question, not an answer.
 	"when": func(t time.Time, loc *time.Location) string {
@@ -73,6 +74,9 @@ func mustParsePages() *pages {
 // signed-in principal (nil for a visitor) and CSRF the token every form
 // carries ({{template "csrf" .}} inside the form).
 type view struct {
+	// Path is the page's path: the layout leaves out a link to the
+	// section the page is in (a candidate's pages have their own menu).
+	Path string
 	Me   *app.Principal
 	CSRF string
 	Data any
@@ -88,7 +92,7 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	var buf bytes.Buffer
-	v := view{Data: data}
+	v := view{Path: r.URL.Path, Data: data}
 	if se, ok := sessionOf(r); ok {
 		v.Me = &se.Principal
 	}
