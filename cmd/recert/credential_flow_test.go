@@ -29,7 +29,7 @@ type flowSite struct {
 	dir              string
 }
 
-func startFlowSite(t *testing.T) *flowSite {
+func startFlowSite(t testing.TB) *flowSite {
 	t.Helper()
 	dir := t.TempDir()
 	port := freePort(t)
@@ -65,7 +65,7 @@ func startFlowSite(t *testing.T) *flowSite {
 
 // credentials polls until the candidate holds n credentials (the worker
 // issues them), and returns them oldest first.
-func (s *flowSite) credentials(t *testing.T, cand string, n int) []flowCredential {
+func (s *flowSite) credentials(t testing.TB, cand string, n int) []flowCredential {
 	t.Helper()
 	var got struct {
 		Items []flowCredential `json:"items"`

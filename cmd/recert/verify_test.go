@@ -33,7 +33,7 @@ func exitCode(t *testing.T, err error) int {
 
 // call is one API request with the admin token; it fails the test unless
 // the answer is 2xx, and decodes it into out.
-func call(t *testing.T, method, url, token, body string, out any) {
+func call(t testing.TB, method, url, token, body string, out any) {
 	t.Helper()
 	req, _ := http.NewRequest(method, url, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -58,7 +58,7 @@ func call(t *testing.T, method, url, token, body string, out any) {
 
 // freePort is a port nothing listens on just now, for a server that must
 // know its own public URL (its did:web) before it starts.
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
