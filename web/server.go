@@ -43,6 +43,8 @@ type server struct {
 	log   *slog.Logger
 	mux   *http.ServeMux
 	pages *pages
+	// signins limits sign-in requests per client address.
+	signins *clientLimit
 }
 
 // New is the pages' handler. It answers every path it is given; the
@@ -56,6 +58,7 @@ func New(a *app.App, opts Options) http.Handler {
 	}
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
 	s := &server{app: a, opts: opts, log: opts.Logger, mux: http.NewServeMux(), pages: mustParsePages()}
+	s.signins = &clientLimit{now: opts.Now}
 	for _, rt := range routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.serve(rt.handle))
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/recert/recert/app"
@@ -40,6 +41,11 @@ func signinPage(s *server, w http.ResponseWriter, r *http.Request) error {
 // the rate limit answers 429 for known and unknown addresses alike.
 func signinRequest(s *server, w http.ResponseWriter, r *http.Request) error {
 	f := signinForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: localNext(r.PostFormValue("next"))}
+	if ok, wait := s.signins.allow(r); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		s.render(w, r, http.StatusTooManyRequests, "signin_sent", signinSent{Email: f.Email, Limited: true})
+		return nil
+	}
 	base, err := s.linkBase(r)
 	if err != nil {
 		return err
