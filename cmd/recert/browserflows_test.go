@@ -533,6 +533,13 @@ func staffFlow(t *testing.T, ctx context.Context, site *pagesSite, check func(st
 			check("")
 		}
 	}
+	// The staff users page, from the desk: the admin is listed.
+	browser.Visit(t, ctx, site.url+"/staff")
+	browser.ClickAndWait(t, ctx, "#staff-users-link")
+	if n := browser.Count(t, ctx, "#staff-users tbody tr"); n < 1 {
+		t.Errorf("the staff users page lists %d users", n)
+	}
+	check("")
 	// Ada's history, found by name.
 	browser.Visit(t, ctx, site.url+"/staff/candidates?q=ada")
 	browser.ClickAndWait(t, ctx, `#candidates a[href^="/staff/candidates/ada"]`)
