@@ -122,7 +122,7 @@ func (a *App) Session(ctx context.Context, secret string) (SessionInfo, error) {
 		return SessionInfo{}, errNoSession()
 	}
 	if now.Sub(s.LastSeen) >= sessionTouchEvery {
-		err := a.system(ctx, func(tx ledger.Tx) error { return tx.TouchSession(ctx, s.ID, now) })
+		err := a.system(ctx, func(tx ledger.Tx) error { return storeErr(tx.TouchSession(ctx, s.ID, now), "session") })
 		if ErrorCode(err) == CodeNotFound {
 			return SessionInfo{}, errNoSession() // revoked meanwhile
 		}

@@ -221,11 +221,16 @@ func (a *App) SignInWithLink(ctx context.Context, secret, userAgent string) (New
 		// The person may have gone since the link was sent.
 		if strings.HasPrefix(l.Owner, ownerStaff) {
 			u, err := w.tx.StaffUser(ctx, strings.TrimPrefix(l.Owner, ownerStaff))
-			if err != nil || u.Role != l.Role {
+			switch {
+			case errors.Is(err, ledger.ErrNotFound) || err == nil && u.Role != l.Role:
 				return nil, refusedLink(ReasonLinkUnknown)
+			case err != nil:
+				return nil, storeErr(err, "staff user")
 			}
-		} else if _, err := w.tx.Candidate(ctx, l.Subject); err != nil {
+		} else if _, err := w.tx.Candidate(ctx, l.Subject); errors.Is(err, ledger.ErrNotFound) {
 			return nil, refusedLink(ReasonLinkUnknown)
+		} else if err != nil {
+			return nil, storeErr(err, "candidate "+l.Subject)
 		}
 		s, err := a.startSession(ctx, w.tx, l.Owner, Role(l.Role), l.Subject, userAgent, time.Time{})
 		if err != nil {

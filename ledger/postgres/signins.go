@@ -67,7 +67,7 @@ func (t *tx) DeleteStaffUser(ctx context.Context, id string) error {
 
 // CandidatesByEmail lists the candidates of an address, ignoring case.
 func (t *tx) CandidatesByEmail(ctx context.Context, email string, n int) ([]ledger.Candidate, error) {
-	rows, err := t.tx.Query(ctx, "SELECT "+candidateColumns+` FROM candidates WHERE lower(email) = lower($1)
+	rows, err := t.tx.Query(ctx, "SELECT "+candidateColumns+` FROM candidates WHERE lower(email) COLLATE "C" = lower($1)
 		ORDER BY id LIMIT $2`, email, limit(n))
 	return all(rows, err, scanCandidate, "candidates by e-mail")
 }
@@ -150,6 +150,12 @@ func (t *tx) UseSignInLink(ctx context.Context, id string, at time.Time) error {
 
 // SignInRequests counts an address's distinct requests after since.
 func (t *tx) SignInRequests(ctx context.Context, emailHash []byte, since time.Time) (int, error) {
+	// The count decides whether this request may add one: two at once for
+	// one address must not both pass the limit, so they take turns until
+	// the transaction ends (key space 3: lockProgram has 1).
+	if _, err := t.tx.Exec(ctx, "SELECT pg_advisory_xact_lock(3, hashtext(encode($1::bytea, 'hex')))", blob(emailHash)); err != nil {
+		return 0, fmt.Errorf("postgres: lock sign-in requests: %w", err)
+	}
 	var n int
 	err := t.tx.QueryRow(ctx, `SELECT COUNT(DISTINCT request) FROM signin_links WHERE email_hash = $1 AND created_at > $2`,
 		blob(emailHash), since).Scan(&n)
