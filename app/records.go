@@ -12,6 +12,10 @@ import (
 // zones caches time zones: loading one reads a file.
 var zones sync.Map
 
+// LoadZone is the IANA zone name (cached); "" and "Local" are refused, so
+// nothing shows the server's own zone as if it were someone's.
+func LoadZone(name string) (*time.Location, error) { return loadZone(name) }
+
 func loadZone(name string) (*time.Location, error) {
 	if l, ok := zones.Load(name); ok {
 		return l.(*time.Location), nil

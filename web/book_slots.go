@@ -73,10 +73,7 @@ func slotZone(c ledger.Center, candidate *time.Location) *time.Location {
 	if c.Online {
 		return candidate
 	}
-	if loc, err := time.LoadLocation(c.TimeZone); err == nil && c.TimeZone != "" {
-		return loc
-	}
-	return time.UTC
+	return zoneOr(c.TimeZone, time.UTC)
 }
 
 // pick builds a slot picker for in (its Slots filled here) from the date

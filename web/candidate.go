@@ -59,8 +59,9 @@ func (s *server) candidatePage(r *http.Request) (app.Principal, candidateView, e
 	return pr, v, nil
 }
 
-// viewerZone is the zone staff asked to see times in (the tz query or
-// cookie), or UTC.
+// viewerZone is the zone a viewer asked to see times in (the tz query or
+// cookie) when it names one, else UTC. Staff work across centers, so no
+// one zone is theirs; the zone is always named beside the time.
 func viewerZone(r *http.Request) *time.Location {
 	name := r.URL.Query().Get("tz")
 	if name == "" {
@@ -68,13 +69,18 @@ func viewerZone(r *http.Request) *time.Location {
 			name = c.Value
 		}
 	}
-	if name == "" || name == "Local" {
-		return time.UTC
+	return zoneOr(name, time.UTC)
+}
+
+// zoneOr is the zone name names, or fallback when it names none.
+func zoneOr(name string, fallback *time.Location) *time.Location {
+	if len(name) > 64 {
+		return fallback
 	}
-	if loc, err := time.LoadLocation(name); err == nil {
+	if loc, err := app.LoadZone(name); err == nil {
 		return loc
 	}
-	return time.UTC
+	return fallback
 }
 
 // date is a YYYY-MM-DD date as the `day` template func reads it (UTC

@@ -31,7 +31,7 @@ func programs(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := programsPage{Zone: staffZone(r), Activated: r.URL.Query().Get("activated")}
+	p := programsPage{Zone: viewerZone(r), Activated: r.URL.Query().Get("activated")}
 	for _, v := range cat {
 		if n := len(p.Programs); n == 0 || p.Programs[n-1].ID != v.ID {
 			p.Programs = append(p.Programs, programGroup{ID: v.ID})

@@ -37,20 +37,13 @@ func sessionsPage(s *server, w http.ResponseWriter, r *http.Request) error {
 }
 
 // sessionsZone is the zone the page shows times in: a candidate's own,
-// from their record; for staff the tz query or cookie when valid; else UTC.
+// from their record; for staff the one they asked for; else UTC.
 func (s *server) sessionsZone(r *http.Request, pr app.Principal) *time.Location {
-	name := ""
-	if pr.Role == app.RoleCandidate {
-		if c, err := s.app.Candidate(r.Context(), pr, pr.Subject); err == nil {
-			name = c.TimeZone
-		}
-	} else if name = r.URL.Query().Get("tz"); name == "" {
-		if c, err := r.Cookie("tz"); err == nil {
-			name = c.Value
-		}
+	if pr.Role != app.RoleCandidate {
+		return viewerZone(r)
 	}
-	if loc, err := time.LoadLocation(name); err == nil && name != "" {
-		return loc
+	if c, err := s.app.Candidate(r.Context(), pr, pr.Subject); err == nil {
+		return zoneOr(c.TimeZone, time.UTC)
 	}
 	return time.UTC
 }

@@ -2,30 +2,9 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/recert/recert/app"
 )
-
-// staffZone is the zone staff pages show times in: the tz query parameter
-// or cookie when it names a zone, else UTC. Staff work across centers, so
-// no one zone is theirs; the zone is always named beside the time.
-func staffZone(r *http.Request) *time.Location {
-	name := r.URL.Query().Get("tz")
-	if name == "" {
-		if c, err := r.Cookie("tz"); err == nil {
-			name = c.Value
-		}
-	}
-	if name == "" || len(name) > 64 {
-		return time.UTC
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
 
 // staffHomePage is the staff desk's front page: where to go, and the one
 // figure staff act on first.

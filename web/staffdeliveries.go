@@ -46,7 +46,7 @@ func staffDeliveries(s *server, w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	p := deliveriesPage{State: q.Get("state"), Zone: staffZone(r)}
+	p := deliveriesPage{State: q.Get("state"), Zone: viewerZone(r)}
 	if p.State != "" && p.State != "delivered" && p.State != "failed" {
 		return &app.Error{Code: app.CodeInvalid, Field: "state", Message: "A delivery is delivered or failed, not " + p.State + "."}
 	}

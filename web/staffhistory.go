@@ -35,7 +35,7 @@ func staffHistory(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := historyPage{Candidate: c, Zone: staffZone(r)}
+	p := historyPage{Candidate: c, Zone: viewerZone(r)}
 	for _, h := range hist {
 		row := historyRow{HistoryEntry: h}
 		if h.Data.AmountMinor != 0 {

@@ -34,7 +34,7 @@ func staffNotifications(s *server, w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	q := r.URL.Query()
-	p := notificationsPage{States: notificationStates, State: q.Get("state"), Candidate: q.Get("candidate"), Zone: staffZone(r)}
+	p := notificationsPage{States: notificationStates, State: q.Get("state"), Candidate: q.Get("candidate"), Zone: viewerZone(r)}
 	if p.State != "" && !slices.Contains(notificationStates, p.State) {
 		return &app.Error{Code: app.CodeInvalid, Field: "state", Message: "There is no notification state " + p.State + "."}
 	}

@@ -24,6 +24,6 @@ func staffWebhooks(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "staff_webhooks", webhooksPage{Endpoints: eps, Zone: staffZone(r)})
+	s.render(w, r, http.StatusOK, "staff_webhooks", webhooksPage{Endpoints: eps, Zone: viewerZone(r)})
 	return nil
 }

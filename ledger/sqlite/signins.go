@@ -92,15 +92,10 @@ func (t *tx) DeleteStaffUser(ctx context.Context, id string) error {
 func (t *tx) CandidatesByEmail(ctx context.Context, email string, n int) ([]ledger.Candidate, error) {
 	var out []ledger.Candidate
 	err := t.query(ctx, func(rows *sql.Rows) error {
-		var c ledger.Candidate
-		var created int64
-		if err := rows.Scan(&c.ID, &c.Name, &c.Email, &c.TimeZone, &c.Program, &created, &c.Rev); err != nil {
-			return err
-		}
-		c.CreatedAt = fromMicros(created)
+		c, err := scanCandidate(rows)
 		out = append(out, c)
-		return nil
-	}, `SELECT id, name, email, time_zone, program, created_at, rev FROM candidates WHERE lower(email) = lower(?) ORDER BY id LIMIT ?`,
+		return err
+	}, `SELECT `+candidateColumns+` FROM candidates WHERE lower(email) = lower(?) ORDER BY id LIMIT ?`,
 		email, limit(n))
 	if err != nil {
 		return nil, fmt.Errorf("ledger/sqlite: candidates by e-mail: %w", err)
