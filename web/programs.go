@@ -31,8 +31,14 @@ func programs(s *server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := programsPage{Zone: viewerZone(r), Activated: r.URL.Query().Get("activated")}
+	p := programsPage{Zone: viewerZone(r)}
+	activated := r.URL.Query().Get("activated")
 	for _, v := range cat {
+		// The confirmation is shown only for a version that is active: a
+		// link cannot make the page claim what did not happen.
+		if v.Active && activated == v.ID+"@"+v.Version {
+			p.Activated = activated
+		}
 		if n := len(p.Programs); n == 0 || p.Programs[n-1].ID != v.ID {
 			p.Programs = append(p.Programs, programGroup{ID: v.ID})
 		}

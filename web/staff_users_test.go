@@ -56,3 +56,19 @@ func TestStaffUsersPage(t *testing.T) {
 		t.Errorf("%d staff users after the removal, want 0", n)
 	}
 }
+
+// TestConfirmationsCannotBeForged: the staff pages' confirmations come
+// from the server, not from text in the link.
+func TestConfirmationsCannotBeForged(t *testing.T) {
+	s := newCandSite(t)
+	admin := app.Principal{TokenID: "tok-admin", Role: app.RoleAdmin}
+	if p := s.as(t, admin, "GET", "/staff/users?done=Your+account+is+locked", nil); p.doc.Find("#staff-users-done").Length() != 0 {
+		t.Errorf("/staff/users shows the link's text: %q", p.text("#staff-users-done"))
+	}
+	if p := s.as(t, admin, "GET", "/staff/users?done=added", nil); !strings.HasPrefix(p.text("#staff-users-done"), "Added") {
+		t.Errorf("/staff/users?done=added: %q", p.text("#staff-users-done"))
+	}
+	if p := s.as(t, admin, "GET", "/staff/programs?activated=evil@9.9", nil); p.doc.Find("#activated").Length() != 0 {
+		t.Errorf("/staff/programs confirms a version that is not active: %q", p.text("#activated"))
+	}
+}
