@@ -56,7 +56,7 @@ var allowed = map[string][]string{
 	"credential/verify": {"credential/dataintegrity", "credential/ob", "credential/statuslist", "credential/vcjwt"},
 	// What a verifier outside recert needs around it: DID documents and
 	// status lists fetched (bounded) into a cache directory, read offline.
-	"credential/resolve": {"credential/dataintegrity", "credential/verify"},
+	"credential/resolve": {"credential/dataintegrity", "credential/ob", "credential/verify"},
 
 	// The issuer's keys, sealed under a master key outside the database.
 	"credential/keyring": {},

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/recert/recert/app"
+	"github.com/recert/recert/credential/ob"
 	"github.com/recert/recert/credential/statuslist"
 	"github.com/recert/recert/credential/verify"
 )
@@ -60,19 +60,8 @@ func (v *Verifier) said(body []byte) selfSaid {
 	if ok {
 		return s
 	}
-	var doc struct {
-		ID      string `json:"id"`
-		Subject struct {
-			Name        string `json:"name"`
-			Achievement struct {
-				Name string `json:"name"`
-			} `json:"achievement"`
-		} `json:"credentialSubject"`
-	}
-	if json.Unmarshal(body, &doc) != nil {
-		return selfSaid{}
-	}
-	s = selfSaid{ID: doc.ID, Holder: doc.Subject.Name, Name: doc.Subject.Achievement.Name}
+	d := ob.Describe(body)
+	s = selfSaid{ID: d.ID, Holder: d.Holder, Name: d.Certification}
 	v.mu.Lock()
 	if len(v.bodies) >= maxBodies {
 		clear(v.bodies)

@@ -354,3 +354,27 @@ func sqliteStore(t *testing.T) (ledger.Store, error) {
 	}
 	return db, err
 }
+
+// TestVerifierReadsTheHolderFromTheCredential: what the adapter hands app
+// names the holder and the certification as the credential says them
+// (the subject's name identifier), so a credential this issuer signed but
+// this ledger does not hold still shows whose it is.
+func TestVerifierReadsTheHolderFromTheCredential(t *testing.T) {
+	st, err := sqliteStore(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newVerifySite(t, st)
+	s.candidate("ada", "Ada Lovelace", "")
+	c := s.pass("ada", "AIF-C01", time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC))
+	v := credential.NewVerifier(s.ks, func(purpose string) ([]byte, error) {
+		b, _, err := s.a.StatusList(s.ctx, purpose)
+		return b, err
+	})
+	for _, in := range [][]byte{[]byte(c.JWT), c.Document} {
+		r := v.Verify(in, *s.clock)
+		if r.Holder != "Ada Lovelace" || r.Name == "" || r.LocalID != c.ID {
+			t.Errorf("%s: holder %q, certification %q, id %q; want Ada Lovelace's %s", r.Form, r.Holder, r.Name, r.LocalID, c.ID)
+		}
+	}
+}

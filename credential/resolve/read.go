@@ -2,7 +2,6 @@ package resolve
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -34,34 +33,4 @@ func ReadCredential(r io.Reader) ([]byte, error) {
 		return nil, errors.New("binary data, not a credential (want a VC-JWT or a JSON credential)")
 	}
 	return b, nil
-}
-
-// Describe reads, from a credential's JSON, the certification (the
-// achievement's name) and the holder's name (the subject's plain-text
-// name identifier), for a person reading the result. Either is "" when
-// the credential does not say.
-func Describe(body json.RawMessage) (certification, holder string) {
-	var c struct {
-		Name    string `json:"name"`
-		Subject struct {
-			Achievement struct {
-				Name string `json:"name"`
-			} `json:"achievement"`
-			Identifier []struct {
-				IdentityType string `json:"identityType"`
-				Hashed       bool   `json:"hashed"`
-				IdentityHash string `json:"identityHash"`
-			} `json:"identifier"`
-		} `json:"credentialSubject"`
-	}
-	if json.Unmarshal(body, &c) != nil {
-		return "", ""
-	}
-	certification = c.Subject.Achievement.Name
-	for _, id := range c.Subject.Identifier {
-		if id.IdentityType == "name" && !id.Hashed {
-			holder = id.IdentityHash
-		}
-	}
-	return certification, holder
 }

@@ -10,6 +10,7 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
+	"github.com/recert/recert/credential/ob"
 	"sync"
 	"time"
 
@@ -136,7 +137,8 @@ func (r *Resolver) Verify(ctx context.Context, input []byte) Report {
 		}
 	}
 	if len(res.Body) > 0 {
-		rep.Certification, rep.Holder = Describe(res.Body)
+		d := ob.Describe(res.Body)
+		rep.Certification, rep.Holder = d.Certification, d.Holder
 	}
 	return rep
 }
