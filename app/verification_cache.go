@@ -34,6 +34,7 @@ type verifyContext struct {
 	prog  *policy.Program
 	cert  policy.Certification
 	until time.Time // wall clock
+	gen   uint64    // the cache's generation when it was read
 }
 
 type verifyCache struct {
@@ -76,7 +77,7 @@ func (vc *verifyCache) credential(id string) (ledger.IssuedCredential, verifyCon
 		return ledger.IssuedCredential{}, verifyContext{}, false
 	}
 	ctx, ok := vc.m[e.c.Candidate+"\x00"+e.c.Certification]
-	if !ok || !now.Before(ctx.until) || !hasCredential(ctx.chain, id) {
+	if !ok || ctx.gen != gen || !now.Before(ctx.until) || !hasCredential(ctx.chain, id) {
 		return ledger.IssuedCredential{}, verifyContext{}, false
 	}
 	return e.c, ctx, true
@@ -102,11 +103,15 @@ func (vc *verifyCache) remember(c ledger.IssuedCredential, gen uint64) {
 func (a *App) verifyContextOf(ctx context.Context, tx ledger.Tx, c ledger.IssuedCredential) (verifyContext, error) {
 	key := c.Candidate + "\x00" + c.Certification
 	vc := &a.verifyCache
+	// A change committed while this reads leaves what it read stale: it
+	// is kept under the generation from before the read, so it is never
+	// taken for current.
+	gen := vc.gen.Load()
 	if vc.ttl > 0 {
 		vc.mu.Lock()
 		got, ok := vc.m[key]
 		vc.mu.Unlock()
-		if ok && time.Now().Before(got.until) && hasCredential(got.chain, c.ID) {
+		if ok && got.gen == gen && time.Now().Before(got.until) && hasCredential(got.chain, c.ID) {
 			return got, nil
 		}
 	}
@@ -125,7 +130,7 @@ func (a *App) verifyContextOf(ctx context.Context, tx ledger.Tx, c ledger.Issued
 	if err != nil {
 		return verifyContext{}, err
 	}
-	out := verifyContext{chain: chain, cand: cand, prog: prog}
+	out := verifyContext{chain: chain, cand: cand, prog: prog, gen: gen}
 	if cc, ok := prog.Certification(c.Certification); ok {
 		out.cert = *cc
 	}
