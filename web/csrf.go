@@ -5,6 +5,9 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
+	"fmt"
+	"github.com/recert/recert/internal/httpstatus"
 	"net/http"
 	"strings"
 
@@ -31,6 +34,14 @@ const csrfCookie = "recert_csrf"
 // maxFormBytes bounds a page's form body, which the CSRF check reads
 // before the handler does (a program definition upload included).
 const maxFormBytes = 8 << 20
+
+// formLimits are the pages whose forms are bounded tighter (or looser)
+// than maxFormBytes: the bound each page's handler states.
+var formLimits = map[string]int64{
+	"/verify":                maxVerifyForm,
+	"/verify/roster":         maxRoster + 16<<10,
+	"/staff/programs/upload": maxUpload,
+}
 
 // sessionCSRF is a session's CSRF token: a hash of its secret under a
 // label of its own, so neither reveals the other.
@@ -71,9 +82,22 @@ func checkCSRF(w http.ResponseWriter, r *http.Request) error {
 	want := csrfOf(r)
 	got := r.Header.Get("X-CSRF-Token")
 	if got == "" {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		// The form is read here, before its handler, so its page's own
+		// bound applies here: a larger body is refused unread, as too
+		// large, not as a missing token.
+		limit, ok := formLimits[r.URL.Path]
+		if !ok {
+			limit = maxFormBytes
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		var err error
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-			_ = r.ParseMultipartForm(maxFormBytes)
+			err = r.ParseMultipartForm(limit)
+		} else {
+			err = r.ParseForm()
+		}
+		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+			return &app.Error{Code: httpstatus.TooLarge, Message: fmt.Sprintf("This form is larger than the %d KiB this page takes.", limit>>10)}
 		}
 		got = r.PostFormValue("csrf")
 	}

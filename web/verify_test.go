@@ -309,3 +309,17 @@ func TestVerifyPageSuperseded(t *testing.T) {
 		t.Errorf("the renewal's page: %q", d.Find("h1").Text())
 	}
 }
+
+// TestFormBoundsComeFirst: a form larger than its page takes is refused as
+// too large (413) before its token is read, rather than read whole and
+// refused as a missing token, or taken.
+func TestFormBoundsComeFirst(t *testing.T) {
+	s := newVerifySite(t)
+	big := strings.Repeat("a", 300<<10)
+	if res, _ := postVerifyForm(t, s.srv.URL+"/verify", map[string]string{"credential": big}, "", "", nil); res.StatusCode != 413 {
+		t.Errorf("a 300 KiB credential: %d, want 413", res.StatusCode)
+	}
+	if res, _ := postVerifyForm(t, s.srv.URL+"/verify/roster", nil, "roster", "big.csv", []byte("name,credential\n"+strings.Repeat("Ada,cred_x\n", 200_000))); res.StatusCode != 413 {
+		t.Errorf("a 2 MiB roster: %d, want 413", res.StatusCode)
+	}
+}
