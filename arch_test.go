@@ -30,10 +30,10 @@ var allowed = map[string][]string{
 	"internal/pgtest":   {},
 	"internal/loadgen":  {},
 	"app":               {"policy", "ledger", "definition", "programs"},
-	"httpapi":           {"app", "ledger", "policy", "internal/httpstatus"},
+	"httpapi":           {"app", "ledger", "policy", "internal/httpstatus", "internal/ratelimit"},
 	"calendar":          {"app"},
 	// The pages: the API's sibling over app, never importing it.
-	"web":        {"app", "ledger", "policy", "internal/httpstatus"},
+	"web":        {"app", "ledger", "policy", "internal/httpstatus", "internal/ratelimit"},
 	"metrics":    {},
 	"queue":      {"app", "ledger", "ledger/sqlite", "ledger/postgres"},
 	"cmd/recert": {"*"},
@@ -45,6 +45,8 @@ var allowed = map[string][]string{
 	// THE table from error codes to HTTP statuses, shared by the API and
 	// the pages.
 	"internal/httpstatus": {"app"},
+	// A token bucket per client address, for the API and the pages.
+	"internal/ratelimit": {},
 
 	// The notification channels: adapters filling app's interfaces.
 	"notify/mail":    {"app", "ledger"},

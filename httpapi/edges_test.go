@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recert/recert/internal/ratelimit"
 	"github.com/recert/recert/programs"
 )
 
@@ -89,11 +90,11 @@ func TestAuthFailureLimit(t *testing.T) {
 // at most maxClients buckets; IPv6 addresses count by /64.
 func TestAuthLimiterMemory(t *testing.T) {
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	l := newAuthLimiter(func() time.Time { return now }, 3, time.Second, 100)
+	l := ratelimit.New(func() time.Time { return now }, 3, time.Second, 100)
 	for i := range 10_000 {
-		l.failed(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32))
-		if l.size() > 100 {
-			t.Fatalf("after %d addresses the limiter holds %d buckets, more than 100", i+1, l.size())
+		l.Take(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32))
+		if l.Size() > 100 {
+			t.Fatalf("after %d addresses the limiter holds %d buckets, more than 100", i+1, l.Size())
 		}
 	}
 	for _, c := range []struct{ a, b string }{
@@ -102,13 +103,13 @@ func TestAuthLimiterMemory(t *testing.T) {
 	} {
 		ra, rb := httptest.NewRequest("GET", "/", nil), httptest.NewRequest("GET", "/", nil)
 		ra.RemoteAddr, rb.RemoteAddr = c.a, c.b
-		if clientOf(ra) != clientOf(rb) {
-			t.Errorf("%s and %s are different clients (%v, %v); want one", c.a, c.b, clientOf(ra), clientOf(rb))
+		if ratelimit.ClientOf(ra) != ratelimit.ClientOf(rb) {
+			t.Errorf("%s and %s are different clients (%v, %v); want one", c.a, c.b, ratelimit.ClientOf(ra), ratelimit.ClientOf(rb))
 		}
 	}
 	ra, rb := httptest.NewRequest("GET", "/", nil), httptest.NewRequest("GET", "/", nil)
 	ra.RemoteAddr, rb.RemoteAddr = "[2001:db8:1:2::1]:443", "[2001:db8:1:3::1]:443"
-	if clientOf(ra) == clientOf(rb) {
+	if ratelimit.ClientOf(ra) == ratelimit.ClientOf(rb) {
 		t.Errorf("two /64s are one client")
 	}
 }
@@ -282,11 +283,11 @@ func TestReadAtMost(t *testing.T) {
 			t.Errorf("size %d limit %d: len %d cap %d over %v err %v", c.size, c.limit, len(b), cap(b), over, err)
 		}
 	}
-	if got := retryAfter(1500 * time.Millisecond); got != "2" {
-		t.Errorf("retryAfter(1.5s) = %s", got)
+	if got := ratelimit.RetryAfter(1500 * time.Millisecond); got != "2" {
+		t.Errorf("ratelimit.RetryAfter(1.5s) = %s", got)
 	}
-	if got := retryAfter(0); got != strconv.Itoa(1) {
-		t.Errorf("retryAfter(0) = %s", got)
+	if got := ratelimit.RetryAfter(0); got != strconv.Itoa(1) {
+		t.Errorf("ratelimit.RetryAfter(0) = %s", got)
 	}
 	_ = http.StatusOK
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/recert/recert/app"
 	"github.com/recert/recert/internal/httpstatus"
+	"github.com/recert/recert/internal/ratelimit"
 )
 
 // Options configures the API. The zero value is a server with the
@@ -91,7 +92,7 @@ type server struct {
 	app     *app.App
 	log     *slog.Logger
 	mux     *http.ServeMux
-	limit   *authLimiter
+	limit   *ratelimit.Limiter
 	budget  *bodyBudget
 	public  string
 	observe func(route, method string, status int, d time.Duration)
@@ -122,7 +123,7 @@ func newServer(a *app.App, opts Options) *server {
 		opts.BodyBudget = defaultBodyBudget
 	}
 	s := &server{app: a, log: slog.New(idLogHandler{opts.Logger.Handler()}), mux: http.NewServeMux(),
-		limit:   newAuthLimiter(opts.Now, opts.AuthFailures, opts.AuthFailureEvery, opts.MaxClients),
+		limit:   ratelimit.New(opts.Now, opts.AuthFailures, opts.AuthFailureEvery, opts.MaxClients),
 		budget:  newBodyBudget(opts.BodyBudget),
 		observe: opts.Observe, public: strings.TrimRight(opts.PublicURL, "/")}
 	for _, rt := range routes {
@@ -238,16 +239,16 @@ func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (app.Princ
 	if h == "" || !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return app.Principal{}, fail(app.CodeUnauthenticated, "Authorization", "send Authorization: Bearer <token>")
 	}
-	client := clientOf(r)
-	if d := s.limit.wait(client); d > 0 {
-		after := retryAfter(d)
+	client := ratelimit.ClientOf(r)
+	if d := s.limit.Wait(client); d > 0 {
+		after := ratelimit.RetryAfter(d)
 		w.Header().Set("Retry-After", after)
 		return app.Principal{}, fail(httpstatus.TooManyRequests, "Authorization",
 			"too many tokens that are not valid came from this address; retry after "+after+" seconds")
 	}
 	pr, err := s.app.Authenticate(r.Context(), strings.TrimSpace(token))
 	if app.ErrorCode(err) == app.CodeUnauthenticated {
-		s.limit.failed(client)
+		s.limit.Take(client)
 	}
 	return pr, err
 }

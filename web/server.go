@@ -11,6 +11,7 @@ import (
 
 	"github.com/recert/recert/app"
 	"github.com/recert/recert/internal/httpstatus"
+	"github.com/recert/recert/internal/ratelimit"
 )
 
 // Options configures the pages.
@@ -44,7 +45,7 @@ type server struct {
 	mux   *http.ServeMux
 	pages *pages
 	// signins limits sign-in requests per client address.
-	signins *clientLimit
+	signins *ratelimit.Limiter
 }
 
 // New is the pages' handler. It answers every path it is given; the
@@ -58,7 +59,7 @@ func New(a *app.App, opts Options) http.Handler {
 	}
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
 	s := &server{app: a, opts: opts, log: opts.Logger, mux: http.NewServeMux(), pages: mustParsePages()}
-	s.signins = &clientLimit{now: opts.Now}
+	s.signins = newSignInLimit(opts.Now)
 	for _, rt := range routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.serve(rt.handle))
 	}

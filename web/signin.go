@@ -3,11 +3,11 @@ package web
 import (
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/recert/recert/app"
 	"github.com/recert/recert/internal/httpstatus"
+	"github.com/recert/recert/internal/ratelimit"
 )
 
 // signinForm is what the sign-in pages show.
@@ -41,11 +41,13 @@ func signinPage(s *server, w http.ResponseWriter, r *http.Request) error {
 // the rate limit answers 429 for known and unknown addresses alike.
 func signinRequest(s *server, w http.ResponseWriter, r *http.Request) error {
 	f := signinForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: localNext(r.PostFormValue("next"))}
-	if ok, wait := s.signins.allow(r); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+	client := ratelimit.ClientOf(r)
+	if wait := s.signins.Wait(client); wait > 0 {
+		w.Header().Set("Retry-After", ratelimit.RetryAfter(wait))
 		s.render(w, r, http.StatusTooManyRequests, "signin_sent", signinSent{Email: f.Email, Limited: true})
 		return nil
 	}
+	s.signins.Take(client)
 	base, err := s.linkBase(r)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,8 +17,9 @@ import (
 )
 
 // TestSignInLimitPerClient: one client address may ask for 20 sign-in
-// links in ten minutes, whatever the addresses; the 21st is 429 with
-// Retry-After, another client is not held back, and the window passes.
+// links at once, whatever the addresses, then one every 30 seconds; the
+// 21st is 429 with Retry-After, another client is not held back, an IPv6
+// address of the same /64 is the same client, and the bucket refills.
 func TestSignInLimitPerClient(t *testing.T) {
 	st, err := sqlite.Open(context.Background(), t.TempDir()+"/limit.db")
 	if err != nil {
@@ -31,7 +33,7 @@ func TestSignInLimitPerClient(t *testing.T) {
 		form := url.Values{"email": {fmt.Sprintf("person%d@example.com", i)}, "csrf": {web.TestCSRF}}
 		r := httptest.NewRequest("POST", "/signin", strings.NewReader(form.Encode()))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		r.RemoteAddr = client + ":4242"
+		r.RemoteAddr = net.JoinHostPort(client, "4242")
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, r)
 		return rec
@@ -47,6 +49,14 @@ func TestSignInLimitPerClient(t *testing.T) {
 	}
 	if rec := ask("203.0.113.9", 21); rec.Code != http.StatusOK {
 		t.Errorf("another client: %d", rec.Code)
+	}
+	for i := range 20 {
+		if rec := ask("2001:db8:1:2::1", 100+i); rec.Code != http.StatusOK {
+			t.Fatalf("IPv6 request %d: %d", i+1, rec.Code)
+		}
+	}
+	if rec := ask("2001:db8:1:2:ffff::9", 200); rec.Code != http.StatusTooManyRequests {
+		t.Errorf("another address of the same /64: %d, want 429 (one subscriber)", rec.Code)
 	}
 	now = now.Add(10 * time.Minute)
 	if rec := ask("198.51.100.7", 22); rec.Code != http.StatusOK {

@@ -1,4 +1,7 @@
-package httpapi
+// Package ratelimit is a token bucket per client address, shared by the
+// JSON API (failed authentications) and the pages (sign-in requests): one
+// notion of "a client" (an IPv6 subscriber's /64), one bound on memory.
+package ratelimit
 
 import (
 	"math"
@@ -10,9 +13,9 @@ import (
 	"time"
 )
 
-// authLimiter limits failed authentications per client address with a
-// token bucket: each presented token that does not authenticate takes one
-// from the address's bucket, which refills at one per `every` up to
+// Limiter limits something per client address with a token bucket (the
+// API: failed authentications): each occurrence takes one from the
+// address's bucket, which refills at one per `every` up to
 // `burst`. An address whose bucket is empty is answered 429 with
 // Retry-After before its token is even looked up, so guessing secrets
 // costs time however many connections the guesser opens; a correct token
@@ -24,7 +27,7 @@ import (
 // burst*every) are dropped, and if none has, an arbitrary one is: a
 // guesser with many addresses can then reset a bucket early, but cannot
 // make the server hold more.
-type authLimiter struct {
+type Limiter struct {
 	mu         sync.Mutex
 	now        func() time.Time
 	burst      float64
@@ -38,15 +41,17 @@ type bucket struct {
 	at     time.Time // when tokens was computed
 }
 
-func newAuthLimiter(now func() time.Time, burst int, every time.Duration, maxClients int) *authLimiter {
-	return &authLimiter{now: now, burst: float64(burst), every: every, maxClients: maxClients,
+// New is a limiter of burst occurrences per address, refilled one per
+// every, holding at most maxClients buckets.
+func New(now func() time.Time, burst int, every time.Duration, maxClients int) *Limiter {
+	return &Limiter{now: now, burst: float64(burst), every: every, maxClients: maxClients,
 		buckets: make(map[netip.Prefix]*bucket)}
 }
 
-// clientOf is the bucket's key for a request: the remote IP, and for IPv6
+// ClientOf is the bucket's key for a request: the remote IP, and for IPv6
 // its /64, since one subscriber is commonly given a whole /64. A
 // RemoteAddr that does not parse (not from a TCP listener) is one client.
-func clientOf(r *http.Request) netip.Prefix {
+func ClientOf(r *http.Request) netip.Prefix {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
@@ -65,16 +70,16 @@ func clientOf(r *http.Request) netip.Prefix {
 }
 
 // refill brings b up to date; callers hold mu.
-func (l *authLimiter) refill(b *bucket, now time.Time) {
+func (l *Limiter) refill(b *bucket, now time.Time) {
 	if d := now.Sub(b.at); d > 0 {
 		b.tokens = math.Min(l.burst, b.tokens+float64(d)/float64(l.every))
 	}
 	b.at = now
 }
 
-// wait is how long the client must wait before its next attempt, zero
+// Wait is how long the client must wait before its next attempt, zero
 // when it may try now.
-func (l *authLimiter) wait(c netip.Prefix) time.Duration {
+func (l *Limiter) Wait(c netip.Prefix) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b, ok := l.buckets[c]
@@ -89,8 +94,8 @@ func (l *authLimiter) wait(c netip.Prefix) time.Duration {
 	return time.Duration((1 - b.tokens) * float64(l.every))
 }
 
-// failed takes a token from the client's bucket.
-func (l *authLimiter) failed(c netip.Prefix) {
+// Take takes a token from the client's bucket.
+func (l *Limiter) Take(c netip.Prefix) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -107,7 +112,7 @@ func (l *authLimiter) failed(c netip.Prefix) {
 }
 
 // evict makes room for one bucket; callers hold mu.
-func (l *authLimiter) evict(now time.Time) {
+func (l *Limiter) evict(now time.Time) {
 	for c, b := range l.buckets {
 		if l.refill(b, now); b.tokens >= l.burst {
 			delete(l.buckets, c)
@@ -121,15 +126,15 @@ func (l *authLimiter) evict(now time.Time) {
 	}
 }
 
-// size is how many clients are tracked, for tests.
-func (l *authLimiter) size() int {
+// Size is how many clients are tracked, for tests.
+func (l *Limiter) Size() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.buckets)
 }
 
-// retryAfter is a Retry-After value in whole seconds, at least 1
+// RetryAfter is a Retry-After value in whole seconds, at least 1
 // (RFC 9110 10.2.3: delay-seconds).
-func retryAfter(d time.Duration) string {
+func RetryAfter(d time.Duration) string {
 	return strconv.FormatInt(max(1, int64(math.Ceil(d.Seconds()))), 10)
 }
