@@ -152,13 +152,9 @@ func csvError(err error) error {
 }
 
 // WriteRosterCSV writes the answer to a roster: RosterColumns, then a row
-// per roster row. A cell a spreadsheet would run as a formula is quoted
-// with a leading apostrophe.
+// per roster row, through WriteCSV.
 func WriteRosterCSV(w io.Writer, rows []RosterRow) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(RosterColumns); err != nil {
-		return err
-	}
+	out := make([][]string, 0, len(rows))
 	for _, r := range rows {
 		until := ""
 		if r.ValidUntil != nil {
@@ -168,9 +164,25 @@ func WriteRosterCSV(w io.Writer, rows []RosterRow) error {
 		if cert == "" {
 			cert = r.CertificationName
 		}
-		rec := []string{strconv.Itoa(r.Row), r.GivenName, r.GivenEmail, r.Credential, r.State, cert, r.Holder, until, r.Reason, r.Matches, r.FailedCheck, r.Error}
-		for i := range rec {
-			rec[i] = safeCell(rec[i])
+		out = append(out, []string{strconv.Itoa(r.Row), r.GivenName, r.GivenEmail, r.Credential, r.State, cert, r.Holder, until, r.Reason, r.Matches, r.FailedCheck, r.Error})
+	}
+	return WriteCSV(w, RosterColumns, out)
+}
+
+// WriteCSV writes a header and rows as CSV, every cell that a spreadsheet
+// would run as a formula (=, +, -, @, tab or CR first) quoted with a
+// leading apostrophe (CSV injection): a candidate's name must not run in
+// a staff member's or an employer's spreadsheet. Every CSV recert hands
+// out goes through it.
+func WriteCSV(w io.Writer, header []string, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, row := range rows {
+		rec := make([]string, len(row))
+		for i, c := range row {
+			rec[i] = safeCell(c)
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -180,7 +192,7 @@ func WriteRosterCSV(w io.Writer, rows []RosterRow) error {
 	return cw.Error()
 }
 
-// safeCell keeps a cell from being read as a formula (CSV injection).
+// safeCell keeps a cell from being read as a formula.
 func safeCell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
