@@ -30,14 +30,14 @@ func (a *App) CreateCalendarFeed(ctx context.Context, pr Principal, candidate st
 	if !pr.canSeeCandidate(candidate) || pr.Role == RoleCenter {
 		return CalendarLink{}, hidden("candidate " + candidate)
 	}
-	secret := calendarPrefix + newSecret()
-	sum := sha256.Sum256([]byte(secret))
+	secret := calendarPrefix + newSecret(tokenPrefix, 24)
+	hash := secretHash(secret)
 	link := CalendarLink{Candidate: candidate, Secret: secret, Path: "/calendar/" + secret + ".ics", CreatedAt: a.now().UTC()}
 	v, err := a.write(ctx, pr, op{decide: func(w *locked) (any, error) {
 		if _, err := w.tx.Candidate(w.ctx, candidate); err != nil {
 			return nil, storeErr(err, "candidate "+candidate)
 		}
-		return link, storeErr(w.tx.PutCalendarFeed(w.ctx, ledger.CalendarFeed{Candidate: candidate, Hash: sum[:], CreatedAt: link.CreatedAt}), "calendar feed")
+		return link, storeErr(w.tx.PutCalendarFeed(w.ctx, ledger.CalendarFeed{Candidate: candidate, Hash: hash, CreatedAt: link.CreatedAt}), "calendar feed")
 	}, stored: func(v any) any {
 		l := v.(CalendarLink)
 		l.Secret, l.Path = "", ""

@@ -2,9 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"strings"
 	"time"
@@ -70,22 +67,15 @@ func principalOf(s ledger.Session) Principal {
 	return Principal{TokenID: id, Role: Role(s.Role), Subject: s.Subject}
 }
 
-func sessionHash(secret string) []byte {
-	sum := sha256.Sum256([]byte(secret))
-	return sum[:]
-}
-
 // startSession stores a new session in tx and returns it with its secret.
 func (a *App) startSession(ctx context.Context, tx ledger.Tx, owner string, role Role, subject, userAgent string, until time.Time) (NewSession, error) {
-	var b [32]byte
-	_, _ = rand.Read(b[:])
-	secret := sessionPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	secret := newSecret(sessionPrefix, 32)
 	now := a.now().UTC()
 	end := now.Add(SessionLifetime)
 	if !until.IsZero() && until.Before(end) {
 		end = until.UTC()
 	}
-	s := ledger.Session{ID: a.newID("ses_"), Hash: sessionHash(secret), Owner: owner, Role: string(role), Subject: subject,
+	s := ledger.Session{ID: a.newID("ses_"), Hash: secretHash(secret), Owner: owner, Role: string(role), Subject: subject,
 		UserAgent: summarizeUA(userAgent), CreatedAt: now, LastSeen: now, ExpiresAt: end}
 	if err := tx.CreateSession(ctx, s); err != nil {
 		return NewSession{}, storeErr(err, "session")
@@ -108,7 +98,7 @@ func (a *App) Session(ctx context.Context, secret string) (SessionInfo, error) {
 	var s ledger.Session
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		var err error
-		s, err = tx.SessionByHash(ctx, sessionHash(secret))
+		s, err = tx.SessionByHash(ctx, secretHash(secret))
 		return err
 	})
 	if errors.Is(err, ledger.ErrNotFound) {

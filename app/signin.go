@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"net/url"
 	"strings"
@@ -175,8 +173,7 @@ func (a *App) linkBySecret(ctx context.Context, tx ledger.Tx, secret string) (le
 	if !strings.HasPrefix(secret, linkPrefix) {
 		return ledger.SignInLink{}, refusedLink(ReasonLinkUnknown)
 	}
-	sum := sha256.Sum256([]byte(secret))
-	l, err := tx.SignInLinkByHash(ctx, sum[:])
+	l, err := tx.SignInLinkByHash(ctx, secretHash(secret))
 	if errors.Is(err, ledger.ErrNotFound) {
 		return ledger.SignInLink{}, refusedLink(ReasonLinkUnknown)
 	}
@@ -286,11 +283,8 @@ func (a *App) deliverSignIn(ctx context.Context, id string, done Done) error {
 		if checkLink(l, a.now().UTC()) != nil || (a.mailer == nil && a.signInConsole == nil) {
 			return done(ctx, tx)
 		}
-		var b [32]byte
-		_, _ = rand.Read(b[:])
-		secret := linkPrefix + base64.RawURLEncoding.EncodeToString(b[:])
-		sum := sha256.Sum256([]byte(secret))
-		if err := tx.SetSignInLinkHash(ctx, id, sum[:]); err != nil {
+		secret := newSecret(linkPrefix, 32)
+		if err := tx.SetSignInLinkHash(ctx, id, secretHash(secret)); err != nil {
 			return storeErr(err, "sign-in link "+id)
 		}
 		to, link = l.Email, l.Base+"/signin/"+secret

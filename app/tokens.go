@@ -58,9 +58,8 @@ func (a *App) CreateToken(ctx context.Context, pr Principal, in TokenInput) (led
 	if !in.ExpiresAt.IsZero() && !in.ExpiresAt.After(now) {
 		return ledger.Token{}, "", invalid("expires_at", "expires_at %s is not in the future", in.ExpiresAt.UTC().Format(time.RFC3339))
 	}
-	secret := newSecret()
-	sum := sha256.Sum256([]byte(secret))
-	t := ledger.Token{ID: a.newID("tok_"), Hash: sum[:], Role: string(in.Role), Subject: in.Subject, Name: in.Name,
+	secret := newSecret(tokenPrefix, 24)
+	t := ledger.Token{ID: a.newID("tok_"), Hash: secretHash(secret), Role: string(in.Role), Subject: in.Subject, Name: in.Name,
 		CreatedAt: now, ExpiresAt: in.ExpiresAt.UTC()}
 	if in.ExpiresAt.IsZero() {
 		t.ExpiresAt = time.Time{}
@@ -81,10 +80,19 @@ func (a *App) CreateToken(ctx context.Context, pr Principal, in TokenInput) (led
 	return t, secret, err
 }
 
-func newSecret() string {
-	var b [24]byte
-	_, _ = rand.Read(b[:])
-	return tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+// newSecret is a bearer secret: prefix, then n random bytes in base64url.
+// Tokens, sessions, sign-in links and calendar feeds are all made by it.
+func newSecret(prefix string, n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return prefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// secretHash is all the ledger keeps of a secret: SHA-256 of it, so a
+// copy of the database signs nobody in.
+func secretHash(secret string) []byte {
+	sum := sha256.Sum256([]byte(secret))
+	return sum[:]
 }
 
 // errTokenNotValid is the one answer for a secret that was sent but
@@ -101,11 +109,10 @@ func (a *App) Authenticate(ctx context.Context, secret string) (Principal, error
 	if !strings.HasPrefix(secret, tokenPrefix) {
 		return Principal{}, errTokenNotValid()
 	}
-	sum := sha256.Sum256([]byte(secret))
 	var t ledger.Token
 	err := a.store.View(ctx, func(tx ledger.Tx) error {
 		var err error
-		t, err = tx.TokenByHash(ctx, sum[:])
+		t, err = tx.TokenByHash(ctx, secretHash(secret))
 		return err
 	})
 	if errors.Is(err, ledger.ErrNotFound) {
