@@ -80,6 +80,22 @@ func (a *App) Slots(ctx context.Context, pr Principal, in SlotsInput) (SlotChoic
 		}
 		out = SlotChoices{Center: c, Zone: s.hist.Zone()}
 		now := a.now().UTC()
+		// The seats taken of every slot asked about, in one indexed read
+		// of the range (a slot not listed has none taken).
+		taken := map[time.Time]int{}
+		if len(in.Slots) > 0 {
+			lo, hi := in.Slots[0], in.Slots[0]
+			for _, at := range in.Slots {
+				lo, hi = minTime(lo, at), maxTime(hi, at)
+			}
+			uses, err := tx.SlotUses(ctx, c.ID, lo, hi.Add(time.Microsecond)) // the stores keep microseconds
+			if err != nil {
+				return storeErr(err, "seats of "+c.ID)
+			}
+			for _, u := range uses {
+				taken[u.Slot.UTC()] = u.Taken
+			}
+		}
 		for _, at := range in.Slots {
 			ask := policy.Ask{Action: policy.Book, Exam: in.Exam, Slot: at, Delivery: delivery(c)}
 			if in.Appointment != "" {
@@ -99,11 +115,7 @@ func (a *App) Slots(ctx context.Context, pr Principal, in SlotsInput) (SlotChoic
 					out.RetryAt = d.RetryAt.UTC()
 				}
 			}
-			taken, err := tx.SeatsTaken(ctx, c.ID, at)
-			if err != nil {
-				return storeErr(err, "seats of "+c.ID)
-			}
-			ch.SeatsLeft = max(c.Seats-taken, 0)
+			ch.SeatsLeft = max(c.Seats-taken[at.UTC()], 0)
 			if ch.SeatsLeft == 0 {
 				ch.Allowed = false
 				ch.Reasons = append(ch.Reasons, string(CodeSlotFull))
@@ -114,4 +126,18 @@ func (a *App) Slots(ctx context.Context, pr Principal, in SlotsInput) (SlotChoic
 		return nil
 	})
 	return out, err
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
