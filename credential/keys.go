@@ -98,6 +98,18 @@ func RotateKeys(ctx context.Context, st ledger.Store, master []byte, alg string,
 		return ledger.SigningKey{}, err
 	}
 	err = st.Update(ctx, func(tx ledger.Tx) error {
+		// The new key must be sealed under the master key the stored ones
+		// are: one sealed under another would leave keys no single master
+		// key opens, and the issuer unable to start.
+		stored, err := tx.SigningKeys(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range stored {
+			if _, err := keyring.Open(master, s.ID, s.Alg, s.CreatedAt, s.Sealed); err != nil {
+				return fmt.Errorf("the master key given does not open the stored keys, so it is not this issuer's: %w", err)
+			}
+		}
 		if err := tx.PutSigningKey(ctx, k); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +84,14 @@ func TestKeysFirstStartAndRotation(t *testing.T) {
 		old, err := vcjwt.Sign(cred, first.Key.Private, first.VerificationMethod())
 		if err != nil {
 			t.Fatal(err)
+		}
+		// A rotation under another master key is refused, storing nothing:
+		// it would leave keys no one master key opens.
+		if _, err := credential.RotateKeys(ctx, st, masterKey(t), keyring.EdDSA, now.AddDate(0, 1, 0)); err == nil || !strings.Contains(err.Error(), "does not open the stored keys") {
+			t.Fatalf("rotating under another master key: %v; want refused", err)
+		}
+		if _, err := credential.OpenKeys(ctx, st, m, "https://recert.example.org", now); err != nil {
+			t.Fatalf("after a refused rotation the issuer cannot start: %v", err)
 		}
 		if _, err := credential.RotateKeys(ctx, st, m, keyring.EdDSA, now.AddDate(0, 1, 0)); err != nil {
 			t.Fatal(err)

@@ -63,14 +63,22 @@ func issuerURL(publicURL, addr string) string {
 	return "http://localhost:" + port
 }
 
+// keyFileFor is the master key file a command uses: the one given, else
+// recert.key beside a SQLite database, else none (PostgreSQL: RECERT_KEY).
+// serve, worker and keys rotate all find it the same way.
+func keyFileFor(spec dbSpec, keyFile string) string {
+	if keyFile == "" && !spec.postgres {
+		return filepath.Join(filepath.Dir(spec.open), defaultKeyFile)
+	}
+	return keyFile
+}
+
 // openIssuer unseals (on first start: makes) the issuer's keys, from
 // RECERT_KEY or the key file: the one given, or recert.key beside a SQLite
 // database. On PostgreSQL without either it returns nil: no credentials.
 // made is the key file it made, if it made one.
 func openIssuer(ctx context.Context, st ledger.Store, spec dbSpec, keyFile, publicURL string) (ks *credential.Keys, made string, err error) {
-	if keyFile == "" && !spec.postgres {
-		keyFile = filepath.Join(filepath.Dir(spec.open), defaultKeyFile)
-	}
+	keyFile = keyFileFor(spec, keyFile)
 	if keyFile == "" && os.Getenv("RECERT_KEY") == "" {
 		return nil, "", nil
 	}
@@ -104,7 +112,11 @@ func newKeys() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			master, _, err := masterKey(keyFile, false)
+			path := keyFileFor(spec, keyFile)
+			if path == "" && os.Getenv("RECERT_KEY") == "" {
+				return errors.New("keys rotate: on PostgreSQL the master key is RECERT_KEY or --key-file; neither is set")
+			}
+			master, _, err := masterKey(path, false)
 			if err != nil {
 				return err
 			}
@@ -117,7 +129,7 @@ func newKeys() *cobra.Command {
 		},
 	}
 	dbFlag(rotate.Flags(), &db)
-	rotate.Flags().StringVar(&keyFile, "key-file", defaultKeyFile, "the master key file, when RECERT_KEY is not set")
+	rotate.Flags().StringVar(&keyFile, "key-file", "", "the master key file, when RECERT_KEY is not set (default: recert.key beside a SQLite database, as serve finds it)")
 	rotate.Flags().StringVar(&alg, "alg", keyring.EdDSA, "the key's algorithm: EdDSA or RS256")
 	keys.AddCommand(rotate)
 	return keys
