@@ -56,14 +56,11 @@ func (h rawHeader) embedsKey() bool {
 //
 // Verify does not look at validFrom, validUntil or status: those are the
 // caller's business, with its clock and its status lists.
+//
+// A caller that verifies the same tokens again and again caches verdicts
+// itself (credential/verify's Cache, keyed by the token and the key its
+// kid resolves to).
 func Verify(token string, keys KeyResolver) (credential []byte, header Header, err error) {
-	return VerifySeen(token, keys, nil)
-}
-
-// VerifySeen is Verify that consults seen (when not nil) before the
-// signature and credential checks and remembers the tokens that pass
-// them; see Seen for why this answers exactly as Verify does.
-func VerifySeen(token string, keys KeyResolver, seen Seen) (credential []byte, header Header, err error) {
 	hdr, parts, err := parseHeader(token)
 	if err != nil {
 		return nil, hdr, err
@@ -86,32 +83,15 @@ func VerifySeen(token string, keys KeyResolver, seen Seen) (credential []byte, h
 		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: header says %s, the key takes %s", hdr.Kid, ErrAlgorithm, hdr.Alg, want)
 	}
 	input := []byte(parts.input)
-	var sum [32]byte
-	known := false
-	if seen != nil {
-		var ok bool
-		if sum, ok = verdictSum(pub, hdr.Alg, input, parts.sig); ok {
-			known = seen.Verified(sum)
-		} else {
-			seen = nil
-		}
-	}
-	if !known {
-		if err := checkSignature(pub, input, parts.sig); err != nil {
-			return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: %v", hdr.Kid, ErrSignature, err)
-		}
+	if err := checkSignature(pub, input, parts.sig); err != nil {
+		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: %v", hdr.Kid, ErrSignature, err)
 	}
 	payload, err := base64.RawURLEncoding.Strict().DecodeString(parts.payload)
 	if err != nil {
 		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w: payload: %v", hdr.Kid, ErrMalformed, err)
 	}
-	if !known {
-		if err := checkCredential(payload); err != nil {
-			return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w", hdr.Kid, err)
-		}
-		if seen != nil {
-			seen.Remember(sum)
-		}
+	if err := checkCredential(payload); err != nil {
+		return nil, hdr, fmt.Errorf("vcjwt: verify %s: %w", hdr.Kid, err)
 	}
 	return payload, hdr, nil
 }

@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/recert/recert/credential/statuslist"
-	"github.com/recert/recert/credential/vcjwt"
 )
 
 // Cache keeps what a verifier would otherwise redo on every request for
@@ -18,10 +17,10 @@ import (
 //   - credentials already found valid against the OB 3.0 schema, with the
 //     members the checks read, keyed by the SHA-256 of their exact JSON
 //     (so a body changed by one byte is decoded and validated afresh);
-//   - VC-JWTs whose signature and shape verified, keyed by vcjwt's sum
-//     over the resolved key and the token (see vcjwt.Seen: the key is
-//     still resolved on every call, so a withdrawn or replaced key stops
-//     a remembered token verifying);
+//   - VC-JWTs whose header, signature and payload verified, keyed by the
+//     SHA-256 of the exact token, with the key their kid resolved to (the
+//     kid is resolved again on every call, and a withdrawn or replaced
+//     key stops a remembered token verifying);
 //   - Data Integrity documents whose proof verified, keyed by the SHA-256
 //     of their exact bytes, with the keys their verification methods
 //     resolved to: the verification is a pure function of the document
@@ -36,12 +35,9 @@ type Cache struct {
 	mu     sync.RWMutex
 	lists  map[string]*statuslist.List
 	heads  map[[32]byte]*head
-	tokens map[[32]byte]struct{}
 	proofs map[[32]byte]proofKeys
 	jwts   map[[32]byte]jwtVerdict
 }
-
-var _ vcjwt.Seen = (*Cache)(nil)
 
 // Cache bounds: status lists are few (two per issuer key era); a head
 // holds the parsed credentialStatus (about 1 KiB); a token sum is 32
@@ -54,7 +50,7 @@ const (
 
 // NewCache returns an empty cache for a Verifier.
 func NewCache() *Cache {
-	return &Cache{lists: map[string]*statuslist.List{}, heads: map[[32]byte]*head{}, tokens: map[[32]byte]struct{}{}, proofs: map[[32]byte]proofKeys{}}
+	return &Cache{lists: map[string]*statuslist.List{}, heads: map[[32]byte]*head{}, proofs: map[[32]byte]proofKeys{}}
 }
 
 // decode is statuslist.Decode, once per encoded list.
@@ -104,24 +100,6 @@ func (c *Cache) rememberValid(sum [32]byte, h *head) {
 		clear(c.heads)
 	}
 	c.heads[sum] = h
-	c.mu.Unlock()
-}
-
-// Verified is vcjwt.Seen's lookup.
-func (c *Cache) Verified(sum [32]byte) bool {
-	c.mu.RLock()
-	_, ok := c.tokens[sum]
-	c.mu.RUnlock()
-	return ok
-}
-
-// Remember is vcjwt.Seen's record.
-func (c *Cache) Remember(sum [32]byte) {
-	c.mu.Lock()
-	if len(c.tokens) >= maxTokens {
-		clear(c.tokens)
-	}
-	c.tokens[sum] = struct{}{}
 	c.mu.Unlock()
 }
 

@@ -5,7 +5,7 @@ package verify
 // everything else cached.
 func ForgetVerdicts(c *Cache) {
 	c.mu.Lock()
-	clear(c.tokens)
+	clear(c.jwts)
 	clear(c.proofs)
 	c.mu.Unlock()
 }

@@ -180,10 +180,8 @@ func (v Verifier) secured(r *Result, in []byte) ([]byte, bool) {
 	case bytes.Count(in, []byte(".")) == 2:
 		r.Form = FormJWT
 		r.pass(CheckFormat, "a VC-JWT")
-		var seen vcjwt.Seen
 		var sum [32]byte
 		if v.Cache != nil {
-			seen = v.Cache
 			sum = sha256.Sum256(in)
 			if e, ok := v.Cache.knownJWT(sum); ok {
 				if k, err := v.resolve(e.kid); err == nil && sameKey(k, e.key) {
@@ -198,7 +196,7 @@ func (v Verifier) secured(r *Result, in []byte) ([]byte, bool) {
 			used = k
 			return k, err
 		}
-		body, h, err := vcjwt.VerifySeen(string(in), resolve, seen)
+		body, h, err := vcjwt.Verify(string(in), resolve)
 		if err != nil {
 			r.fail(CheckSignature, err.Error())
 			return nil, false
