@@ -2,8 +2,7 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -55,7 +54,7 @@ var statusPurposes = map[string]bool{ledger.PurposeRevocation: true, ledger.Purp
 // signedList is a status list as last signed, kept while it is fresh: a
 // Data Integrity proof costs milliseconds, and verifiers fetch often.
 type signedList struct {
-	bits  [32]byte // SHA-256 of the indexes set
+	bits  []int // the indexes set when it was signed
 	until time.Time
 	body  []byte
 	ttl   time.Duration
@@ -87,11 +86,10 @@ func (a *App) StatusList(ctx context.Context, purpose string) ([]byte, time.Dura
 	if err != nil {
 		return nil, 0, err
 	}
-	sum := sha256.Sum256([]byte(fmt.Sprint(set)))
 	now := a.now().UTC()
 	a.status.mu.Lock()
 	defer a.status.mu.Unlock()
-	if c, ok := a.status.lists[purpose]; ok && c.bits == sum && now.Before(c.until) {
+	if c, ok := a.status.lists[purpose]; ok && slices.Equal(c.bits, set) && now.Before(c.until) {
 		return c.body, c.until.Sub(now), nil
 	}
 	body, ttl, err := a.issuer.StatusList(purpose, set, now.Truncate(time.Second))
@@ -101,6 +99,6 @@ func (a *App) StatusList(ctx context.Context, purpose string) ([]byte, time.Dura
 	if a.status.lists == nil {
 		a.status.lists = map[string]signedList{}
 	}
-	a.status.lists[purpose] = signedList{bits: sum, until: now.Add(ttl), body: body, ttl: ttl}
+	a.status.lists[purpose] = signedList{bits: set, until: now.Add(ttl), body: body, ttl: ttl}
 	return body, ttl, nil
 }
