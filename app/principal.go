@@ -72,3 +72,11 @@ func (p Principal) canActOnAppointment(candidate, center string) bool {
 	}
 	return p.isStaff()
 }
+
+// MayReadReports says whether pr may read the staff reports, without
+// reading one: a page that only lists them asks this.
+func (a *App) MayReadReports(pr Principal) error { return pr.mustBeStaff("read reports") }
+
+// MayUploadPrograms says whether pr may upload a definition (admins), so
+// the upload form is offered only to those whose upload would be taken.
+func (a *App) MayUploadPrograms(pr Principal) error { return pr.mustBeAdmin("upload programs") }

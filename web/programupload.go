@@ -23,14 +23,14 @@ type uploadPage struct {
 	Source     *sourceView
 }
 
-// programUploadForm is GET /staff/programs/upload. The catalog is read
-// so that app says whether the caller is staff.
+// programUploadForm is GET /staff/programs/upload, for those app lets
+// upload (admins).
 func programUploadForm(s *server, w http.ResponseWriter, r *http.Request) error {
 	pr, err := me(r)
 	if err != nil {
 		return err
 	}
-	if _, err := s.app.ProgramCatalog(r.Context(), pr); err != nil {
+	if err := s.app.MayUploadPrograms(pr); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "program_upload", uploadPage{})

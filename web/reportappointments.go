@@ -36,7 +36,7 @@ func reportAppointments(s *server, w http.ResponseWriter, r *http.Request) error
 		rows := make([][]string, len(rates))
 		for i, a := range rates {
 			rows[i] = []string{a.Exam, strconv.Itoa(a.Booked), strconv.Itoa(a.Rescheduled), strconv.Itoa(a.Sat), strconv.Itoa(a.Missed),
-				strconv.Itoa(a.Cancelled), rate(a.Missed, a.Sat+a.Missed), rate(a.Rescheduled, a.Booked)}
+				strconv.Itoa(a.Cancelled), fraction(a.NoShowRate), fraction(a.RescheduleRate)}
 		}
 		return writeCSV(w, "appointments.csv", []string{"exam", "booked", "rescheduled", "sat", "missed", "cancelled", "no_show_rate", "reschedule_rate"}, rows)
 	}

@@ -11,6 +11,7 @@ import (
 type rateRow struct {
 	Exam, Domain string
 	Of, Count    int
+	Rate         float64 // as app computes it
 	Percent      string
 }
 
@@ -34,13 +35,13 @@ func reportPassRates(s *server, w http.ResponseWriter, r *http.Request) error {
 	var p passRatesPage
 	ec := chart{ID: "chart-pass-rates", Title: "Pass rate per exam", Desc: "The share of sittings that passed, per exam.", Max: 1}
 	for _, e := range rates.Exams {
-		row := rateRow{Exam: e.Exam, Of: e.Sittings, Count: e.Passed, Percent: percent(e.Rate)}
+		row := rateRow{Exam: e.Exam, Of: e.Sittings, Count: e.Passed, Rate: e.Rate, Percent: percent(e.Rate)}
 		p.Exams = append(p.Exams, row)
 		ec.Bars = append(ec.Bars, bar{Label: e.Exam, Value: e.Rate, Text: row.Percent + " (" + strconv.Itoa(e.Passed) + " of " + strconv.Itoa(e.Sittings) + ")"})
 	}
 	dc := chart{ID: "chart-domain-pass-rates", Title: "Domains meeting the standard", Desc: "Per exam and domain, the share of score reports in which the domain met its standard.", Max: 1}
 	for _, d := range rates.Domains {
-		row := rateRow{Exam: d.Exam, Domain: d.Domain, Of: d.Graded, Count: d.Meeting, Percent: percent(d.Rate)}
+		row := rateRow{Exam: d.Exam, Domain: d.Domain, Of: d.Graded, Count: d.Meeting, Rate: d.Rate, Percent: percent(d.Rate)}
 		p.Domains = append(p.Domains, row)
 		dc.Bars = append(dc.Bars, bar{Label: d.Exam + ": " + d.Domain, Value: d.Rate, Text: row.Percent + " (" + strconv.Itoa(d.Meeting) + " of " + strconv.Itoa(d.Graded) + ")"})
 	}
@@ -48,13 +49,13 @@ func reportPassRates(s *server, w http.ResponseWriter, r *http.Request) error {
 		if strings.Contains(r.URL.Path, "domain") {
 			rows := make([][]string, len(p.Domains))
 			for i, d := range p.Domains {
-				rows[i] = []string{d.Exam, d.Domain, strconv.Itoa(d.Of), strconv.Itoa(d.Count), rate(d.Count, d.Of)}
+				rows[i] = []string{d.Exam, d.Domain, strconv.Itoa(d.Of), strconv.Itoa(d.Count), fraction(d.Rate)}
 			}
 			return writeCSV(w, "domain-pass-rates.csv", []string{"exam", "domain", "graded", "meeting", "rate"}, rows)
 		}
 		rows := make([][]string, len(p.Exams))
 		for i, e := range p.Exams {
-			rows[i] = []string{e.Exam, strconv.Itoa(e.Of), strconv.Itoa(e.Count), rate(e.Count, e.Of)}
+			rows[i] = []string{e.Exam, strconv.Itoa(e.Of), strconv.Itoa(e.Count), fraction(e.Rate)}
 		}
 		return writeCSV(w, "pass-rates.csv", []string{"exam", "sittings", "passed", "rate"}, rows)
 	}
@@ -63,10 +64,5 @@ func reportPassRates(s *server, w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// rate is n/of as a decimal fraction for a CSV cell.
-func rate(n, of int) string {
-	if of == 0 {
-		return "0"
-	}
-	return strconv.FormatFloat(float64(n)/float64(of), 'f', 4, 64)
-}
+// fraction is a rate app computed, as a decimal fraction for a CSV cell.
+func fraction(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
