@@ -94,11 +94,7 @@ func (s *server) linkBase(r *http.Request) (string, error) {
 		return "", &app.Error{Code: httpstatus.Unavailable, Message: "Sign-in links need the server's public address: " +
 			"start recert serve with --public-url (such as https://recert.example.org)."}
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host, nil
+	return s.publicBase(r), nil
 }
 
 // localNext is next when it is a path on this site, else "": a sign-in
