@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -223,4 +224,18 @@ func consequences(s *subject, before policy.Report, now time.Time) []staged {
 type staged struct {
 	typ  string
 	data EventData
+}
+
+// ResultDomains is a result's score report by domain, as app stored it
+// (the ledger keeps it as JSON of policy.DomainResult): the one reader of
+// that column, for the API and the pages alike.
+func ResultDomains(r ledger.Result) ([]policy.DomainResult, error) {
+	if len(r.Domains) == 0 {
+		return nil, nil
+	}
+	var ds []policy.DomainResult
+	if err := json.Unmarshal(r.Domains, &ds); err != nil {
+		return nil, &Error{Code: CodeInternal, Message: "the domains of result " + r.ID + " do not decode", Err: err}
+	}
+	return ds, nil
 }

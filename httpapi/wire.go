@@ -87,8 +87,9 @@ type resultJSON struct {
 func resultOut(r ledger.Result) resultJSON {
 	out := resultJSON{r.ID, r.Candidate, orNull(r.Appointment), r.Exam, r.SatAt.UTC(), r.RecordedAt.UTC(), r.Scaled, r.Passed,
 		orNull(r.Form), r.Raw, []domainJSON{}, []string{}}
-	var ds []policy.DomainResult // stored as app wrote them, with Go's field names
-	if len(r.Domains) > 0 && json.Unmarshal(r.Domains, &ds) == nil {
+	// A report that does not decode is listed without its domains: the
+	// result itself is still a fact to show.
+	if ds, err := app.ResultDomains(r); err == nil {
 		for _, d := range ds {
 			out.Domains = append(out.Domains, domainJSON{d.Domain, d.Meets})
 			if !d.Meets {

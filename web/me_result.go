@@ -1,12 +1,10 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/recert/recert/app"
 	"github.com/recert/recert/ledger"
-	"github.com/recert/recert/policy"
 )
 
 // resultView is a score report: the scaled score against the passing
@@ -44,11 +42,9 @@ func meResult(s *server, w http.ResponseWriter, r *http.Request) error {
 		return &app.Error{Code: app.CodeNotFound, Message: "result " + r.PathValue("result") + " not found"}
 	}
 	rv := resultView{C: v, Title: "Score report: " + res.Exam, R: res, Exam: examName(v.Program, res.Exam)}
-	var got []policy.DomainResult
-	if len(res.Domains) > 0 {
-		if err := json.Unmarshal(res.Domains, &got); err != nil {
-			return &app.Error{Code: app.CodeInternal, Message: "the domains of result " + res.ID + " do not decode", Err: err}
-		}
+	got, err := app.ResultDomains(res)
+	if err != nil {
+		return err
 	}
 	meets := map[string]bool{}
 	for _, d := range got {
